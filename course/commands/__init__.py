@@ -1,0 +1,1 @@
+"""Click commands, one module per half: :mod:`grade` (grader) and :mod:`study` (tracker)."""

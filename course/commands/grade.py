@@ -1,0 +1,7 @@
+"""`course grade` and `course init`."""
+
+from __future__ import annotations
+
+import click
+
+COMMANDS: list[click.Command] = []

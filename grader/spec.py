@@ -1,0 +1,218 @@
+"""Loading and validating ``assignments/<name>/assignment.yaml``.
+
+An assignment folder holds ``assignment.yaml`` (this module's :class:`AssignmentSpec`),
+``README.md`` (the task) and the skeleton module the student edits. The hidden suite lives
+in ``grader/suites/test_<name>.py`` and the reference solution in ``solutions/<name>.py``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from course.errors import AssignmentError
+
+PROFILES = ("quick", "full")
+_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
+
+
+def assignments_root() -> Path:
+    """The folder holding one sub-folder per assignment."""
+    return Path(str(resources.files("assignments")))
+
+
+def solutions_root() -> Path:
+    """The folder holding the reference solutions."""
+    return Path(str(resources.files("solutions")))
+
+
+def suites_root() -> Path:
+    """The folder holding the hidden suites."""
+    return Path(str(resources.files("grader.suites")))
+
+
+@dataclass(frozen=True)
+class Profile:
+    """A training budget and the accuracy asked for after it.
+
+    Attributes:
+        name: ``quick`` (CPU default) or ``full`` (GPU default).
+        steps: Optimiser steps of the accuracy check.
+        batch_size: Images per step.
+        lr: Learning rate.
+        threshold: Test accuracy (0 to 1) the trained model must reach.
+        params: Assignment-specific settings (model width, seeds, ...), free-form.
+    """
+
+    name: str
+    steps: int
+    batch_size: int
+    lr: float
+    threshold: float
+    params: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class AssignmentSpec:
+    """One assignment's metadata, read from its ``assignment.yaml``.
+
+    Attributes:
+        name: Folder name and CLI name, e.g. ``resnet``.
+        title: One-line title.
+        topic: Study topic the tracker files attempts under, e.g. ``CNN``.
+        module: File name of the skeleton / submission, e.g. ``resnet.py``.
+        timeout_s: Wall-clock limit of a whole attempt in seconds.
+        check_timeout_s: Default wall-clock limit of one check in seconds.
+        memory_mb: Address-space limit of the grading process on CPU, in MiB.
+        forbidden: Dotted names the submission may not use (``torchvision``, ``torch.nn.LSTM``).
+        profiles: ``quick`` and ``full``.
+        folder: The assignment folder.
+    """
+
+    name: str
+    title: str
+    topic: str
+    module: str
+    timeout_s: float
+    check_timeout_s: float
+    memory_mb: int
+    forbidden: tuple[str, ...]
+    profiles: dict[str, Profile]
+    folder: Path
+
+    @property
+    def skeleton(self) -> Path:
+        """The skeleton file a student starts from."""
+        return self.folder / self.module
+
+    @property
+    def readme(self) -> Path:
+        """The task description."""
+        return self.folder / "README.md"
+
+    @property
+    def suite(self) -> Path:
+        """The hidden pytest suite."""
+        return suites_root() / f"test_{self.name}.py"
+
+    @property
+    def solution(self) -> Path:
+        """The reference implementation."""
+        return solutions_root() / self.module
+
+    def profile(self, name: str) -> Profile:
+        """The profile called ``name``.
+
+        Raises:
+            AssignmentError: ``name`` is not a profile of this assignment.
+        """
+        try:
+            return self.profiles[name]
+        except KeyError:
+            raise AssignmentError(
+                f"assignment {self.name!r} has no profile", name, f"use one of {', '.join(self.profiles)}"
+            ) from None
+
+
+def list_assignments(root: Path | None = None) -> list[str]:
+    """Names of every assignment folder (one with an ``assignment.yaml``), sorted."""
+    base = root or assignments_root()
+    return sorted(p.parent.name for p in base.glob("*/assignment.yaml"))
+
+
+def load_assignment(name: str, root: Path | None = None) -> AssignmentSpec:
+    """Load and validate one assignment.
+
+    Args:
+        name: The assignment's name, e.g. ``"resnet"``.
+        root: Folder of assignments; the packaged ``assignments/`` by default.
+
+    Raises:
+        AssignmentError: unknown name, unreadable YAML, a missing or mistyped field.
+    """
+    base = root or assignments_root()
+    path = base / name / "assignment.yaml"
+    if not _NAME.match(name) or not path.is_file():
+        known = ", ".join(list_assignments(base)) or "none"
+        raise AssignmentError("unknown assignment", name, f"choose one of: {known}")
+    return parse_spec(path)
+
+
+def parse_spec(path: Path) -> AssignmentSpec:
+    """Parse one ``assignment.yaml`` file.
+
+    Raises:
+        AssignmentError: the file is not valid YAML or a field is missing or of the wrong type.
+    """
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        raise AssignmentError(f"{path} is not valid YAML", str(exc).splitlines()[0]) from exc
+    if not isinstance(raw, dict):
+        raise AssignmentError(f"{path} must be a mapping of fields", type(raw).__name__)
+    where = str(path)
+    name = path.parent.name
+    module = _get(raw, "module", str, where)
+    if not module.endswith(".py") or "/" in module:
+        raise AssignmentError(f"{where}: module must be a file name ending in .py", module)
+    profiles_raw = _get(raw, "profiles", dict, where)
+    missing = [p for p in PROFILES if p not in profiles_raw]
+    if missing:
+        raise AssignmentError(f"{where}: profiles must define quick and full; missing", missing[0])
+    profiles = {p: _profile(p, profiles_raw[p], f"{where}: profiles.{p}") for p in profiles_raw}
+    forbidden = raw.get("forbidden", [])
+    if not isinstance(forbidden, list) or not all(isinstance(f, str) for f in forbidden):
+        raise AssignmentError(f"{where}: forbidden must be a list of dotted names", forbidden)
+    timeout = _number(raw, "timeout_s", where, default=300)
+    return AssignmentSpec(
+        name=name,
+        title=_get(raw, "title", str, where),
+        topic=_get(raw, "topic", str, where),
+        module=module,
+        timeout_s=timeout,
+        check_timeout_s=_number(raw, "check_timeout_s", where, default=min(120.0, timeout)),
+        memory_mb=int(_number(raw, "memory_mb", where, default=8192)),
+        forbidden=tuple(forbidden),
+        profiles=profiles,
+        folder=path.parent,
+    )
+
+
+def _profile(name: str, raw: object, where: str) -> Profile:
+    if not isinstance(raw, dict):
+        raise AssignmentError(f"{where} must be a mapping", raw)
+    steps = _get(raw, "steps", int, where)
+    batch = _get(raw, "batch_size", int, where)
+    lr = _number(raw, "lr", where)
+    threshold = _number(raw, "threshold", where)
+    if steps <= 0 or batch <= 0 or lr <= 0:
+        raise AssignmentError(f"{where}: steps, batch_size and lr must be positive", (steps, batch, lr))
+    if not 0.0 <= threshold <= 1.0:
+        raise AssignmentError(f"{where}: threshold is an accuracy between 0 and 1", threshold)
+    params = raw.get("params", {})
+    if not isinstance(params, dict):
+        raise AssignmentError(f"{where}: params must be a mapping", params)
+    return Profile(name=name, steps=steps, batch_size=batch, lr=lr, threshold=threshold, params=params)
+
+
+def _get(raw: dict[str, Any], key: str, kind: type, where: str) -> Any:
+    if key not in raw:
+        raise AssignmentError(f"{where}: missing field", key, f"add `{key}:` to the file")
+    value = raw[key]
+    if not isinstance(value, kind) or isinstance(value, bool):
+        raise AssignmentError(f"{where}: field {key} must be {kind.__name__}", value)
+    return value
+
+
+def _number(raw: dict[str, Any], key: str, where: str, default: float | None = None) -> float:
+    if key not in raw and default is not None:
+        return float(default)
+    value = _get(raw, key, object, where)
+    if not isinstance(value, (int, float)) or isinstance(value, bool) or value < 0:
+        raise AssignmentError(f"{where}: field {key} must be a non-negative number", value)
+    return float(value)

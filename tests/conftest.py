@@ -1,0 +1,33 @@
+"""Shared fixtures: a CliRunner on a temporary database, a console writing to StringIO."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from rich.console import Console
+
+
+@pytest.fixture
+def db_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A fresh database path, exported as ``COURSE_DB`` so the CLI uses it."""
+    path = tmp_path / "course.db"
+    monkeypatch.setenv("COURSE_DB", str(path))
+    return path
+
+
+@pytest.fixture
+def runner(db_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[CliRunner]:
+    """A CliRunner whose commands see the temporary database and a 100-column terminal."""
+    monkeypatch.setenv("COLUMNS", "100")
+    monkeypatch.setenv("NO_COLOR", "1")
+    yield CliRunner()
+
+
+@pytest.fixture
+def console() -> Console:
+    """A rich console that writes plain text (no colour) to a StringIO, 100 columns wide."""
+    return Console(file=io.StringIO(), width=100, color_system=None, legacy_windows=False)
