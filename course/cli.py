@@ -15,14 +15,6 @@ from course import __version__
 from course.errors import CourseError
 
 
-class CourseClickError(click.ClickException):
-    """A :class:`CourseError` dressed for click: prints ``Error: ...``, exits with its code."""
-
-    def __init__(self, error: CourseError) -> None:
-        super().__init__(error.message)
-        self.exit_code = error.exit_code
-
-
 class CourseGroup(click.Group):
     """A click group that turns :class:`CourseError` from any subcommand into a click error."""
 
@@ -30,7 +22,8 @@ class CourseGroup(click.Group):
         try:
             return super().invoke(ctx)
         except CourseError as error:
-            raise CourseClickError(error) from error
+            click.echo(f"Error: {error.message}", err=True)
+            ctx.exit(error.exit_code)
 
 
 @click.group(cls=CourseGroup, context_settings={"help_option_names": ["-h", "--help"]})

@@ -1,0 +1,239 @@
+"""tracker.store: locating, opening, refusing and migrating the database."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import closing
+from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
+
+import platformdirs
+import pytest
+from sqlite_utils import Database
+
+from course.errors import StoreError
+from tracker.store import (
+    APPLICATION_ID,
+    MIGRATIONS,
+    SCHEMA_VERSION,
+    open_db,
+    resolve_db_path,
+    schema_version,
+    transaction,
+    utc_timestamp,
+)
+from tracker.study import log_study
+
+DAY = date(2026, 11, 16)
+
+
+@pytest.fixture
+def path(tmp_path: Path) -> Path:
+    return tmp_path / "course.db"
+
+
+@pytest.fixture
+def db(path: Path) -> Iterator[Database]:
+    with closing(open_db(path)) as database:
+        yield database
+
+
+def _pragma(path: Path, name: str) -> object:
+    with closing(sqlite3.connect(path)) as conn:
+        return conn.execute(f"PRAGMA {name}").fetchone()[0]
+
+
+def _add_mood_column(db: Database) -> None:
+    db.table("study_log").add_column("mood", str)
+
+
+# --- resolve_db_path ------------------------------------------------------------------------
+
+
+def test_resolve_prefers_course_db_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("COURSE_DB", str(tmp_path / "env.db"))
+    assert resolve_db_path(tmp_path / "ws.db") == tmp_path / "env.db"
+
+
+def test_resolve_uses_workspace_then_user_data_dir(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.delenv("COURSE_DB", raising=False)
+    assert resolve_db_path(tmp_path / "ws.db") == tmp_path / "ws.db"
+    assert resolve_db_path() == platformdirs.user_data_path("course") / "course.db"
+
+
+# --- a new database -------------------------------------------------------------------------
+
+
+def test_new_database_has_wal_schema_v1_and_pragmas(tmp_path: Path) -> None:
+    path = tmp_path / "deep" / "er" / "course.db"
+    with closing(open_db(path)) as db:
+        assert db.journal_mode == "wal"
+        assert schema_version(db) == SCHEMA_VERSION == 1
+        assert db.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+        assert db.execute("PRAGMA busy_timeout").fetchone()[0] == 5000
+        assert db.table_names() == ["study_log", "grade_attempts", "grade_checks"]
+        assert db.table("study_log").columns_dict == {
+            "id": int,
+            "day": str,
+            "minutes": int,
+            "topic": str,
+            "note": str,
+            "created_at": str,
+        }
+        assert {tuple(index.columns) for index in db.table("grade_attempts").indexes} == {
+            ("day",),
+            ("assignment",),
+        }
+        assert [tuple(index.columns) for index in db.table("study_log").indexes] == [("day",)]
+    assert _pragma(path, "user_version") == 1
+    assert _pragma(path, "application_id") == APPLICATION_ID
+    assert not list(tmp_path.glob("deep/er/*.bak-*"))
+
+
+def test_empty_file_becomes_a_course_database(path: Path) -> None:
+    path.touch()
+    with closing(open_db(path)) as db:
+        assert schema_version(db) == 1
+
+
+def test_reopening_is_idempotent(path: Path) -> None:
+    with closing(open_db(path)) as db:
+        schema = db.schema
+    with closing(open_db(path)) as db:
+        assert db.schema == schema
+        assert schema_version(db) == 1
+    assert sorted(p.name for p in path.parent.iterdir()) == ["course.db"]
+
+
+def test_study_entry_survives_reopen(path: Path) -> None:
+    now = datetime(2026, 11, 16, 12, 0, tzinfo=timezone.utc)
+    with closing(open_db(path)) as db:
+        log_study(db, minutes=90, topic="CNN", day=DAY, today=DAY, now=now)
+    with closing(open_db(path)) as db:
+        assert list(db.table("study_log").rows) == [
+            {
+                "id": 1,
+                "day": "2026-11-16",
+                "minutes": 90,
+                "topic": "CNN",
+                "note": None,
+                "created_at": "2026-11-16T12:00:00Z",
+            }
+        ]
+
+
+# --- files that are not ours ----------------------------------------------------------------
+
+
+def test_non_sqlite_file_is_refused_and_unchanged(path: Path) -> None:
+    content = b"name,minutes\nCNN,120\n" * 10
+    path.write_bytes(content)
+    with pytest.raises(StoreError) as caught:
+        open_db(path)
+    assert caught.value.message == (
+        f"not a SQLite database: {path}. "
+        "Move the file away, or set COURSE_DB to the path of another file"
+    )
+    assert caught.value.exit_code == 3
+    assert path.read_bytes() == content
+    assert sorted(p.name for p in path.parent.iterdir()) == ["course.db"]
+
+
+def test_foreign_sqlite_database_is_refused_and_untouched(path: Path) -> None:
+    with closing(sqlite3.connect(path)) as conn, conn:
+        conn.execute("CREATE TABLE notes (id INTEGER PRIMARY KEY, text TEXT)")
+        conn.execute("INSERT INTO notes (text) VALUES ('mine')")
+    before = path.read_bytes()
+    with pytest.raises(StoreError, match="not a course database") as caught:
+        open_db(path)
+    assert str(path) in caught.value.message
+    assert "COURSE_DB" in caught.value.message
+    assert path.read_bytes() == before
+    assert _pragma(path, "journal_mode") == "delete"
+    assert sorted(p.name for p in path.parent.iterdir()) == ["course.db"]
+
+
+def test_folder_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(StoreError, match="is a folder"):
+        open_db(tmp_path)
+
+
+def test_newer_schema_is_refused(path: Path) -> None:
+    open_db(path).close()
+    with closing(sqlite3.connect(path)) as conn:
+        conn.execute("PRAGMA user_version = 7")
+    before = path.read_bytes()
+    with pytest.raises(StoreError) as caught:
+        open_db(path)
+    assert caught.value.message == (
+        "the tracker database has schema version 7, made by a newer course "
+        f"(this one knows up to 1): {path}. "
+        "Upgrade course (pip install -U course-toolkit), or set COURSE_DB to another file"
+    )
+    assert path.read_bytes() == before
+
+
+# --- migrations -----------------------------------------------------------------------------
+
+
+def test_migration_backs_up_the_old_file_first(path: Path) -> None:
+    with closing(open_db(path)) as db:
+        log_study(db, minutes=45, topic="RNN", day=DAY, today=DAY)
+
+    with closing(open_db(path, migrations=[*MIGRATIONS, _add_mood_column])) as db:
+        assert schema_version(db) == 2
+        assert "mood" in db.table("study_log").columns_dict
+
+    backup = path.with_name("course.db.bak-v1")
+    assert _pragma(backup, "user_version") == 1
+    with closing(Database(backup)) as old:
+        assert "mood" not in old.table("study_log").columns_dict
+        assert [row["topic"] for row in old.table("study_log").rows] == ["RNN"]
+
+
+def test_migration_never_overwrites_an_earlier_backup(path: Path) -> None:
+    open_db(path).close()
+    earlier = path.with_name("course.db.bak-v1")
+    earlier.write_bytes(b"an older backup")
+    open_db(path, migrations=[*MIGRATIONS, _add_mood_column]).close()
+    assert earlier.read_bytes() == b"an older backup"
+    assert _pragma(path.with_name("course.db.bak-v1-2"), "user_version") == 1
+
+
+def test_failed_migration_rolls_back_and_keeps_the_version(path: Path) -> None:
+    open_db(path).close()
+
+    def broken(db: Database) -> None:
+        db.table("goals").create({"id": int}, pk="id")
+        db.execute("SELECT * FROM no_such_table")
+
+    with pytest.raises(StoreError, match="cannot upgrade the tracker database to schema version 2"):
+        open_db(path, migrations=[*MIGRATIONS, broken])
+    with closing(open_db(path)) as db:
+        assert schema_version(db) == 1
+        assert "goals" not in db.table_names()
+
+
+# --- transactions and timestamps ------------------------------------------------------------
+
+
+def test_transaction_rolls_back_and_reports_sqlite_failures(db: Database) -> None:
+    with (
+        pytest.raises(StoreError, match="the tracker database could not be written"),
+        transaction(db),
+    ):
+        db.table("study_log").insert(
+            {"day": "2026-11-16", "minutes": 5, "topic": "x", "created_at": "t"}
+        )
+        raise sqlite3.OperationalError("database is locked")
+    assert db.table("study_log").count == 0
+
+
+def test_utc_timestamp_converts_to_utc() -> None:
+    seoul = timezone(timedelta(hours=9))
+    assert utc_timestamp(datetime(2026, 11, 21, 13, 49, 5, 999, tzinfo=seoul)) == (
+        "2026-11-21T04:49:05Z"
+    )

@@ -1,0 +1,311 @@
+"""The tracker's SQLite file: where it lives, opening it safely, schema and migrations.
+
+The database is ordinary SQLite made with sqlite-utils, so ``sqlite-utils`` and Datasette
+open it as they open any other file. Conventions for every table:
+
+- minutes are ``INTEGER``; days are ISO dates (``TEXT 'YYYY-MM-DD'``, the local day);
+- timestamps are UTC ISO-8601 strings such as ``2026-11-21T04:49:00Z``;
+- every write happens in one transaction (:func:`transaction`).
+
+The schema version is ``PRAGMA user_version``; :data:`MIGRATIONS` lists the forward
+migrations in order (``MIGRATIONS[0]`` makes version 1). ``PRAGMA application_id`` marks
+the file as a `course` database, so another program's SQLite file is never touched.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import closing, contextmanager
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Literal
+
+import platformdirs
+from sqlite_utils import Database
+
+from course.errors import StoreError
+
+Migration = Callable[[Database], None]
+"""A forward migration: changes the schema by one version, inside a transaction."""
+
+APPLICATION_ID = 0x434F5552
+"""``PRAGMA application_id`` of a `course` database (the bytes ``COUR``)."""
+
+BUSY_TIMEOUT_MS = 5000
+"""How long a write waits for another process's lock, in milliseconds."""
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+"""The first 16 bytes of every SQLite 3 database file."""
+
+_MOVE_IT = "Move the file away, or set COURSE_DB to the path of another file"
+
+
+def resolve_db_path(workspace_db: Path | None = None) -> Path:
+    """Where the tracker database lives.
+
+    Args:
+        workspace_db: The database the current workspace's ``course.yaml`` names, if any.
+
+    Returns:
+        ``$COURSE_DB`` when set, else ``workspace_db``, else ``course.db`` in the user data
+        directory (e.g. ``~/.local/share/course/course.db`` on Linux).
+    """
+    env = os.environ.get("COURSE_DB")
+    if env:
+        return Path(env).expanduser()
+    if workspace_db is not None:
+        return workspace_db
+    return platformdirs.user_data_path("course") / "course.db"
+
+
+def open_db(path: Path, *, migrations: Sequence[Migration] | None = None) -> Database:
+    """Open (creating or upgrading as needed) the tracker database at ``path``.
+
+    Makes missing parent folders, turns on WAL mode, a busy timeout and foreign keys, and
+    applies pending migrations, each in its own transaction. Before upgrading a file that
+    already holds a schema, copies it to ``<name>.bak-v<old version>`` beside it.
+
+    A file that is not a `course` database is refused and left byte for byte as it was.
+
+    Args:
+        path: The database file.
+        migrations: The forward migrations, oldest first; :data:`MIGRATIONS` when omitted.
+
+    Returns:
+        An open sqlite-utils database; close it (``db.close()``) when done.
+
+    Raises:
+        StoreError: ``path`` is not a SQLite file, is another program's SQLite database,
+            was made by a newer `course`, or cannot be created, read, backed up or upgraded.
+    """
+    steps = MIGRATIONS if migrations is None else tuple(migrations)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise StoreError(
+            "cannot make the folder for the tracker database",
+            str(path.parent),
+            f"{exc.strerror or exc}; set COURSE_DB to a writable path",
+        ) from exc
+    version = _check_existing(path, latest=len(steps))
+    try:
+        db = Database(path)
+    except sqlite3.Error as exc:
+        raise StoreError("cannot open the tracker database", str(path), str(exc)) from exc
+    try:
+        db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        db.execute("PRAGMA foreign_keys = ON")
+        db.enable_wal()
+        _migrate(db, path, steps, version)
+    except sqlite3.Error as exc:
+        db.close()
+        raise StoreError(
+            "cannot prepare the tracker database", str(path), f"{exc}; {_MOVE_IT}"
+        ) from exc
+    except BaseException:
+        db.close()
+        raise
+    return db
+
+
+@contextmanager
+def transaction(db: Database) -> Iterator[Database]:
+    """One write transaction: everything in the block is committed together or not at all.
+
+    Nested blocks become savepoints. (With sqlite-utils 4, ``with db.conn:`` would *not*
+    group several inserts: each sqlite-utils write commits on its own unless a transaction
+    is already open, which this opens.)
+
+    Raises:
+        StoreError: SQLite could not write (database locked by another program past the
+            busy timeout, disk full, read-only file). The transaction is rolled back.
+    """
+    try:
+        with db.atomic():
+            yield db
+    except sqlite3.OperationalError as exc:
+        raise StoreError(
+            "the tracker database could not be written",
+            str(exc),
+            "Close other programs using it and check disk space and file permissions",
+        ) from exc
+
+
+def insert(db: Database, table: str, record: dict[str, Any]) -> int:
+    """Insert ``record`` into ``table`` (whose primary key is ``id``) and return its ``id``.
+
+    Call it inside :func:`transaction` when it is one of several writes that belong together.
+    """
+    inserted = db.table(table).insert(record)
+    if inserted.last_pk is None:  # pragma: no cover - SQLite always gives a rowid table an id
+        raise StoreError(f"SQLite gave no id to the new {table} row", record)
+    return int(inserted.last_pk)
+
+
+def utc_timestamp(moment: datetime | None = None) -> str:
+    """``moment`` (default: now) as a UTC ISO-8601 string to the second: ``2026-11-21T04:49:00Z``.
+
+    A naive ``moment`` is taken to be local time.
+    """
+    moment = moment or datetime.now(timezone.utc)
+    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def schema_version(db: Database) -> int:
+    """The database's schema version (``PRAGMA user_version``)."""
+    return int(db.execute("PRAGMA user_version").fetchone()[0])
+
+
+# --- opening --------------------------------------------------------------------------------
+
+Kind = Literal["new", "course", "foreign"]
+
+
+def _check_existing(path: Path, *, latest: int) -> int:
+    """The schema version of the file at ``path`` (0 when new), refusing what is not ours.
+
+    Reads only, through a read-only connection, so a refused file is never modified.
+    """
+    if path.is_dir():
+        raise StoreError("the tracker database path is a folder", str(path), _MOVE_IT)
+    try:
+        if not path.exists() or path.stat().st_size == 0:
+            return 0
+        with path.open("rb") as file:
+            header = file.read(len(SQLITE_HEADER))
+    except OSError as exc:
+        raise StoreError(
+            "cannot read the tracker database", str(path), exc.strerror or str(exc)
+        ) from exc
+    if header != SQLITE_HEADER:
+        raise StoreError("not a SQLite database", str(path), _MOVE_IT)
+    try:
+        uri = f"{path.resolve().as_uri()}?mode=ro"
+        with closing(sqlite3.connect(uri, uri=True)) as conn:
+            kind, version = _classify(conn)
+    except sqlite3.Error as exc:
+        raise StoreError(
+            "cannot read the tracker database", str(path), f"{exc}; {_MOVE_IT}"
+        ) from exc
+    if kind == "foreign":
+        raise StoreError(
+            "not a course database (it belongs to another program)", str(path), _MOVE_IT
+        )
+    if version > latest:
+        raise StoreError(
+            f"the tracker database has schema version {version}, made by a newer course "
+            f"(this one knows up to {latest})",
+            str(path),
+            "Upgrade course (pip install -U course-toolkit), or set COURSE_DB to another file",
+        )
+    return version
+
+
+def _classify(conn: sqlite3.Connection) -> tuple[Kind, int]:
+    application_id = conn.execute("PRAGMA application_id").fetchone()[0]
+    version = conn.execute("PRAGMA user_version").fetchone()[0]
+    tables = conn.execute(
+        "SELECT count(*) FROM sqlite_master WHERE type IN ('table', 'view', 'index', 'trigger')"
+    ).fetchone()[0]
+    if application_id == APPLICATION_ID:
+        return "course", version
+    if application_id == 0 and version == 0 and tables == 0:
+        return "new", 0
+    return "foreign", version
+
+
+# --- migrations -----------------------------------------------------------------------------
+
+
+def _migrate(db: Database, path: Path, steps: Sequence[Migration], current: int) -> None:
+    if current >= len(steps):
+        return
+    backup = _backup(db, path, current) if current > 0 else None
+    for version in range(current + 1, len(steps) + 1):
+        try:
+            with transaction(db):
+                steps[version - 1](db)
+                db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+                db.execute(f"PRAGMA user_version = {version}")
+        except (sqlite3.Error, StoreError) as exc:
+            kept = f"; the copy made before upgrading is {backup}" if backup else ""
+            raise StoreError(
+                f"cannot upgrade the tracker database to schema version {version}",
+                str(path),
+                f"{exc}{kept}",
+            ) from exc
+
+
+def _backup(db: Database, path: Path, version: int) -> Path:
+    """Copy the database to ``<name>.bak-v<version>`` (never over an existing file)."""
+    target = path.with_name(f"{path.name}.bak-v{version}")
+    number = 2
+    while target.exists():
+        target = path.with_name(f"{path.name}.bak-v{version}-{number}")
+        number += 1
+    try:
+        with closing(sqlite3.connect(target)) as copy:
+            db.conn.backup(copy)
+    except (sqlite3.Error, OSError) as exc:
+        raise StoreError(
+            "cannot back up the tracker database before upgrading it",
+            str(target),
+            f"{exc}; free some disk space or check the folder's permissions",
+        ) from exc
+    return target
+
+
+def _v1_initial(db: Database) -> None:
+    """Version 1: the study log and the grade history."""
+    db.table("study_log").create(
+        {"id": int, "day": str, "minutes": int, "topic": str, "note": str, "created_at": str},
+        pk="id",
+        not_null={"day", "minutes", "topic", "created_at"},
+    )
+    db.table("grade_attempts").create(
+        {
+            "id": int,
+            "assignment": str,
+            "score": float,
+            "max_score": float,
+            "device": str,
+            "profile": str,
+            "duration_s": float,
+            "submission": str,
+            "submission_sha256": str,
+            "started_at": str,
+            "day": str,
+            "note": str,
+        },
+        pk="id",
+        not_null={"assignment", "score", "max_score", "started_at", "day"},
+    )
+    db.table("grade_checks").create(
+        {
+            "id": int,
+            "attempt_id": int,
+            "check_id": str,
+            "title": str,
+            "status": str,
+            "points": float,
+            "max_points": float,
+            "visibility": str,
+            "message": str,
+        },
+        pk="id",
+        foreign_keys=[("attempt_id", "grade_attempts", "id")],
+        not_null={"attempt_id", "check_id", "status", "points", "max_points"},
+    )
+    db.table("study_log").create_index(["day"])
+    db.table("grade_attempts").create_index(["day"])
+    db.table("grade_attempts").create_index(["assignment"])
+    db.table("grade_checks").create_index(["attempt_id"])
+
+
+MIGRATIONS: tuple[Migration, ...] = (_v1_initial,)
+"""Forward migrations, oldest first: ``MIGRATIONS[n - 1]`` turns version ``n - 1`` into ``n``."""
+
+SCHEMA_VERSION = len(MIGRATIONS)
+"""The schema version this code makes and understands."""
