@@ -53,7 +53,7 @@ class CheckResult:
     def to_json(self) -> dict[str, Any]:
         """The check as the ``--json`` output gives it (hint folded into the message)."""
         message = self.message
-        if self.hint and not self.passed and self.visibility == "visible":
+        if self.hint and self.status == "failed" and self.visibility == "visible":
             message = f"{message} Hint: {self.hint}".strip()
         return {
             "id": self.id,

@@ -18,6 +18,7 @@ import yaml
 from course.errors import AssignmentError
 
 PROFILES = ("quick", "full")
+DATA_SETS = ("fashion-mnist",)
 _NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 
 
@@ -46,6 +47,8 @@ class Profile:
         batch_size: Images per step.
         lr: Learning rate.
         threshold: Test accuracy (0 to 1) the trained model must reach.
+        timeout_s: Wall-clock limit of a whole attempt under this profile, seconds.
+        train_timeout_s: Limit of one training check (marked ``training=True``), seconds.
         params: Assignment-specific settings (model width, seeds, ...), free-form.
     """
 
@@ -54,6 +57,8 @@ class Profile:
     batch_size: int
     lr: float
     threshold: float
+    timeout_s: float
+    train_timeout_s: float
     params: dict[str, Any] = field(default_factory=dict)
 
 
@@ -70,8 +75,10 @@ class AssignmentSpec:
         check_timeout_s: Default wall-clock limit of one check in seconds.
         memory_mb: Address-space limit of the grading process on CPU, in MiB.
         forbidden: Dotted names the submission may not use (``torchvision``, ``torch.nn.LSTM``).
+        data: Data set the suite needs (``fashion-mnist``) or ``None``; checked before grading.
         profiles: ``quick`` and ``full``.
         folder: The assignment folder.
+        suite: The hidden pytest suite, ``grader/suites/test_<name>.py``.
     """
 
     name: str
@@ -82,8 +89,10 @@ class AssignmentSpec:
     check_timeout_s: float
     memory_mb: int
     forbidden: tuple[str, ...]
+    data: str | None
     profiles: dict[str, Profile]
     folder: Path
+    suite: Path
 
     @property
     def skeleton(self) -> Path:
@@ -94,11 +103,6 @@ class AssignmentSpec:
     def readme(self) -> Path:
         """The task description."""
         return self.folder / "README.md"
-
-    @property
-    def suite(self) -> Path:
-        """The hidden pytest suite."""
-        return suites_root() / f"test_{self.name}.py"
 
     @property
     def solution(self) -> Path:
@@ -115,7 +119,9 @@ class AssignmentSpec:
             return self.profiles[name]
         except KeyError:
             raise AssignmentError(
-                f"assignment {self.name!r} has no profile", name, f"use one of {', '.join(self.profiles)}"
+                f"assignment {self.name!r} has no profile",
+                name,
+                f"use one of {', '.join(self.profiles)}",
             ) from None
 
 
@@ -164,26 +170,39 @@ def parse_spec(path: Path) -> AssignmentSpec:
     missing = [p for p in PROFILES if p not in profiles_raw]
     if missing:
         raise AssignmentError(f"{where}: profiles must define quick and full; missing", missing[0])
-    profiles = {p: _profile(p, profiles_raw[p], f"{where}: profiles.{p}") for p in profiles_raw}
+    timeout = _number(raw, "timeout_s", where, default=300)
+    check_timeout = _number(raw, "check_timeout_s", where, default=min(120.0, timeout))
+    profiles = {
+        p: _profile(p, profiles_raw[p], f"{where}: profiles.{p}", timeout, check_timeout)
+        for p in profiles_raw
+    }
     forbidden = raw.get("forbidden", [])
     if not isinstance(forbidden, list) or not all(isinstance(f, str) for f in forbidden):
         raise AssignmentError(f"{where}: forbidden must be a list of dotted names", forbidden)
-    timeout = _number(raw, "timeout_s", where, default=300)
     return AssignmentSpec(
         name=name,
         title=_get(raw, "title", str, where),
         topic=_get(raw, "topic", str, where),
         module=module,
         timeout_s=timeout,
-        check_timeout_s=_number(raw, "check_timeout_s", where, default=min(120.0, timeout)),
+        check_timeout_s=check_timeout,
         memory_mb=int(_number(raw, "memory_mb", where, default=8192)),
         forbidden=tuple(forbidden),
+        data=_data(raw, where),
         profiles=profiles,
         folder=path.parent,
+        suite=suites_root() / f"test_{name}.py",
     )
 
 
-def _profile(name: str, raw: object, where: str) -> Profile:
+def _data(raw: dict[str, Any], where: str) -> str | None:
+    value = raw.get("data")
+    if value not in (None, *DATA_SETS):
+        raise AssignmentError(f"{where}: unknown data set", value, f"use one of {DATA_SETS}")
+    return str(value) if value else None
+
+
+def _profile(name: str, raw: object, where: str, timeout: float, check_timeout: float) -> Profile:
     if not isinstance(raw, dict):
         raise AssignmentError(f"{where} must be a mapping", raw)
     steps = _get(raw, "steps", int, where)
@@ -191,13 +210,24 @@ def _profile(name: str, raw: object, where: str) -> Profile:
     lr = _number(raw, "lr", where)
     threshold = _number(raw, "threshold", where)
     if steps <= 0 or batch <= 0 or lr <= 0:
-        raise AssignmentError(f"{where}: steps, batch_size and lr must be positive", (steps, batch, lr))
+        raise AssignmentError(
+            f"{where}: steps, batch_size and lr must be positive", (steps, batch, lr)
+        )
     if not 0.0 <= threshold <= 1.0:
         raise AssignmentError(f"{where}: threshold is an accuracy between 0 and 1", threshold)
     params = raw.get("params", {})
     if not isinstance(params, dict):
         raise AssignmentError(f"{where}: params must be a mapping", params)
-    return Profile(name=name, steps=steps, batch_size=batch, lr=lr, threshold=threshold, params=params)
+    return Profile(
+        name=name,
+        steps=steps,
+        batch_size=batch,
+        lr=lr,
+        threshold=threshold,
+        timeout_s=_number(raw, "timeout_s", where, default=timeout),
+        train_timeout_s=_number(raw, "train_timeout_s", where, default=check_timeout),
+        params=params,
+    )
 
 
 def _get(raw: dict[str, Any], key: str, kind: type, where: str) -> Any:

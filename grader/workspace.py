@@ -12,7 +12,7 @@ from pathlib import Path
 
 import yaml
 
-from course.errors import WorkspaceError
+from course.errors import UsageError, WorkspaceError
 from grader.spec import AssignmentSpec, list_assignments, load_assignment
 
 CONFIG_NAME = "course.yaml"
@@ -68,7 +68,9 @@ def _read(config: Path) -> Workspace:
     try:
         raw = yaml.safe_load(config.read_text(encoding="utf-8")) or {}
     except (yaml.YAMLError, OSError) as exc:
-        raise WorkspaceError(f"cannot read workspace file {config}", str(exc).splitlines()[0]) from exc
+        raise WorkspaceError(
+            f"cannot read workspace file {config}", str(exc).splitlines()[0]
+        ) from exc
     if not isinstance(raw, dict):
         raise WorkspaceError(f"workspace file {config} must be a mapping", type(raw).__name__)
     database = raw.get("database")
@@ -99,7 +101,7 @@ def init_workspace(directory: Path) -> InitResult:
             kept.append(CONFIG_NAME)
         else:
             config.write_text(
-                "# course workspace: `course grade NAME` run inside this folder grades NAME/<file>.\n"
+                "# course workspace: `course grade NAME` run in here grades NAME/<file>.\n"
                 "# database: course.db   # optional: keep the tracker database here instead\n"
                 f"assignments: [{', '.join(names)}]\n",
                 encoding="utf-8",
@@ -119,3 +121,38 @@ def init_workspace(directory: Path) -> InitResult:
     except OSError as exc:
         raise WorkspaceError("cannot write the workspace", str(directory), str(exc)) from exc
     return InitResult(workspace=_read(directory / CONFIG_NAME), created=created, kept=kept)
+
+
+def locate_submission(
+    spec: AssignmentSpec, *, submission: Path | None, solution: bool, cwd: Path
+) -> Path:
+    """The file to grade: ``--submission``, else the reference with ``--solution``, else the
+    workspace's copy.
+
+    Raises:
+        UsageError: both ``submission`` and ``solution``, or ``submission`` does not exist.
+        WorkspaceError: no workspace holds ``cwd``, or it lacks the assignment's file.
+    """
+    if solution and submission is not None:
+        raise UsageError("--solution and --submission exclude each other", str(submission))
+    if solution:
+        return spec.solution
+    if submission is not None:
+        if not submission.is_file():
+            raise UsageError("submission file not found", str(submission), "check the path")
+        return submission
+    workspace = find_workspace(cwd)
+    if workspace is None:
+        raise WorkspaceError(
+            "no submission to grade: no course.yaml here or in a parent folder",
+            str(cwd),
+            f"run `course init DIR` and grade inside DIR, or pass --submission PATH/{spec.module}",
+        )
+    path = workspace.submission(spec)
+    if not path.is_file():
+        raise WorkspaceError(
+            f"the workspace has no file for {spec.name}",
+            str(path),
+            f"run `course init {workspace.root}` to add the missing skeleton",
+        )
+    return path

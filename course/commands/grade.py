@@ -2,6 +2,82 @@
 
 from __future__ import annotations
 
-import click
+from pathlib import Path
 
-COMMANDS: list[click.Command] = []
+import click
+from rich.console import Console
+
+from course.commands.study import open_store
+from course.render_grade import GradeProgress, init_lines, print_report, report_json
+from grader.attempt import run_attempt
+from grader.workspace import init_workspace
+
+
+@click.command("grade")
+@click.argument("name")
+@click.option(
+    "--submission",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="The file to grade. Default: NAME's file in the workspace you are in.",
+)
+@click.option("--solution", is_flag=True, help="Grade the reference solution instead.")
+@click.option(
+    "--device",
+    type=click.Choice(["auto", "cpu", "cuda"]),
+    default="auto",
+    show_default=True,
+    help="Where checks run; auto picks CUDA when there is a GPU.",
+)
+@click.option(
+    "--profile",
+    type=click.Choice(["quick", "full"]),
+    help="Training budget and thresholds.  [default: quick on CPU, full on CUDA]",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the report as one JSON object.")
+@click.pass_context
+def grade_command(
+    ctx: click.Context,
+    name: str,
+    submission: Path | None,
+    solution: bool,
+    device: str,
+    profile: str | None,
+    as_json: bool,
+) -> None:
+    """Grade your NAME assignment (e.g. resnet) with its hidden checks.
+
+    Exit status: 0 full marks, 1 some check failed, 2 bad usage, 3 environment problem.
+    """
+    err = Console(stderr=True, highlight=False)
+    with GradeProgress(err) as progress:
+        outcome = run_attempt(
+            name,
+            submission=submission,
+            solution=solution,
+            device=device,
+            profile=profile,
+            on_event=progress,
+            open_store=open_store,
+        )
+    report = outcome.report
+    if as_json:
+        click.echo(report_json(report))
+    else:
+        print_report(Console(highlight=False), report)
+    if outcome.store_error:
+        err.print(f"Warning: this attempt was not recorded in the tracker: {outcome.store_error}")
+    ctx.exit(0 if report.full_marks else 1)
+
+
+@click.command("init")
+@click.argument("directory", type=click.Path(path_type=Path, file_okay=False), default=".")
+def init_command(directory: Path) -> None:
+    """Make a workspace in DIRECTORY: course.yaml and a copy of every skeleton.
+
+    Files already there are never overwritten, so running it again only adds what is new.
+    """
+    for line in init_lines(init_workspace(directory)):
+        click.echo(line)
+
+
+COMMANDS: list[click.Command] = [grade_command, init_command]

@@ -1,0 +1,378 @@
+"""The pytest plugin of the grading child process (``python -m pytest SUITE -p grader.plugin``).
+
+It gives the hidden suites their fixtures (``spec``, ``profile``, ``device``,
+``submission_path``, ``submission``, ``fashion_mnist``, ``progress``), enforces each check's time
+limit, classifies each outcome (passed, failed, error, timeout) with a message that points at the
+student's code, never at the grader's, and appends one JSON event a line to the results file
+given with ``--results``; :mod:`grader.runner` reads that file while the child runs.
+
+A check is a test function marked ``@pytest.mark.check(points=..., title=..., visibility=...,
+hint=..., timeout=...)``.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+import signal
+import sys
+import time
+import traceback
+import types
+from collections.abc import Callable, Generator, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from course.errors import DataError
+from grader.spec import AssignmentSpec, Profile, parse_spec
+
+_MESSAGE_LIMIT = 400
+
+
+class CheckTimeout(BaseException):
+    """Raised in the main thread when a check runs past its time limit."""
+
+
+class SubmissionImportError(Exception):
+    """The student's file could not be imported; the message says why."""
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("course grader")
+    group.addoption("--assignment-dir", help="folder holding the assignment.yaml")
+    group.addoption("--submission", help="path of the student's file")
+    group.addoption("--device", default="cpu", help="cpu or cuda")
+    group.addoption("--profile", default="quick", help="quick or full")
+    group.addoption("--results", help="JSON-lines file the events are appended to")
+    group.addoption("--skip-checks", default="", help="comma-separated check ids not to run")
+
+
+def check_id(item: pytest.Item) -> str:
+    """The check's id: the test's name without ``test_``."""
+    return item.name.removeprefix("test_")
+
+
+def check_meta(item: pytest.Item) -> dict[str, Any]:
+    """Points, title, visibility, hint and timeout of a collected check."""
+    mark = item.get_closest_marker("check")
+    kwargs = dict(mark.kwargs) if mark else {}
+    doc = (getattr(getattr(item, "function", None), "__doc__", None) or "").strip()
+    title = kwargs.get("title") or (doc.splitlines()[0] if doc else check_id(item))
+    return {
+        "id": check_id(item),
+        "title": title,
+        "points": float(kwargs.get("points", 1)),
+        "visibility": kwargs.get("visibility", "visible"),
+        "hint": kwargs.get("hint"),
+        "timeout": kwargs.get("timeout"),
+        "training": bool(kwargs.get("training", False)),
+    }
+
+
+class Recorder:
+    """Appends JSON events to the results file, one a line, flushed at once."""
+
+    def __init__(self, path: Path) -> None:
+        self._file = path.open("a", encoding="utf-8")
+
+    def emit(self, event: str, **fields: Any) -> None:
+        self._file.write(json.dumps({"event": event, **fields}) + "\n")
+        self._file.flush()
+
+
+def _recorder(config: pytest.Config) -> Recorder | None:
+    recorder: Recorder | None = getattr(config, "_course_recorder", None)
+    return recorder
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers",
+        "check(points, title, visibility, hint, timeout, training): a graded check",
+    )
+    folder = config.getoption("--assignment-dir")
+    if folder:
+        spec = parse_spec(Path(str(folder)) / "assignment.yaml")
+        config._course_spec = spec  # type: ignore[attr-defined]
+    results = config.getoption("--results")
+    if results:
+        config._course_recorder = Recorder(Path(results))  # type: ignore[attr-defined]
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    skip = {s for s in config.getoption("--skip-checks").split(",") if s}
+    kept = [item for item in items if check_id(item) not in skip]
+    config.hook.pytest_deselected(items=[i for i in items if check_id(i) in skip])
+    items[:] = kept
+    if (rec := _recorder(config)) is not None:
+        rec.emit("collected", checks=[{k: v for k, v in check_meta(i).items()} for i in kept])
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_protocol(
+    item: pytest.Item, nextitem: pytest.Item | None
+) -> Generator[None, object, object]:
+    rec = _recorder(item.config)
+    if rec is not None:
+        rec.emit("start", id=check_id(item))
+    item._course_started = time.perf_counter()  # type: ignore[attr-defined]
+    return (yield)
+
+
+def _timeout(item: pytest.Item) -> float:
+    """The check's limit in seconds: its marker's, the profile's for training checks, the spec's."""
+    meta = check_meta(item)
+    if meta["timeout"]:
+        return float(meta["timeout"])
+    spec: AssignmentSpec | None = getattr(item.config, "_course_spec", None)
+    if spec is None:
+        return 120.0
+    if meta["training"]:
+        return spec.profile(str(item.config.getoption("--profile"))).train_timeout_s
+    return spec.check_timeout_s
+
+
+@contextmanager
+def time_limit(seconds: float) -> Iterator[None]:
+    """Raise :class:`CheckTimeout` in the main thread after ``seconds`` (SIGALRM; no-op without)."""
+    if seconds <= 0 or not hasattr(signal, "setitimer"):
+        yield
+        return
+
+    def expire(signum: int, frame: types.FrameType | None) -> None:
+        raise CheckTimeout(seconds)
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_setup(item: pytest.Item) -> Generator[None, object, object]:
+    with time_limit(_timeout(item)):
+        return (yield)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item: pytest.Item) -> Generator[None, object, object]:
+    with time_limit(_timeout(item)):
+        return (yield)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(
+    item: pytest.Item, call: pytest.CallInfo[None]
+) -> Generator[None, pytest.TestReport, pytest.TestReport]:
+    report = yield
+    done = getattr(item, "_course_done", False)
+    if done or (call.when != "call" and report.passed):
+        return report
+    status, message = classify(call.excinfo, item, report)
+    item._course_done = True  # type: ignore[attr-defined]
+    if (rec := _recorder(item.config)) is not None:
+        started = getattr(item, "_course_started", time.perf_counter())
+        rec.emit(
+            "result",
+            id=check_id(item),
+            status=status,
+            message=message,
+            duration_s=round(time.perf_counter() - started, 3),
+        )
+    return report
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    if (rec := _recorder(session.config)) is not None:
+        rec.emit("finished", exitstatus=int(exitstatus))
+
+
+def classify(
+    excinfo: pytest.ExceptionInfo[BaseException] | None,
+    item: pytest.Item,
+    report: pytest.TestReport,
+) -> tuple[str, str]:
+    """The status and student-facing message of a finished check.
+
+    ``failed``: an assertion of the suite did not hold (its message is the suite's).
+    ``timeout``: the check ran past its limit. ``error``: the student's code raised, exited or
+    could not be imported; the message names the exception and the line of the student's file.
+    """
+    if excinfo is None:
+        if report.skipped:
+            return "failed", "check was skipped"
+        return "passed", ""
+    exc = excinfo.value
+    submission = str(item.config.getoption("--submission") or "")
+    if isinstance(exc, CheckTimeout):
+        return "timeout", (
+            f"did not finish within {_timeout(item):.0f} s: look for an endless loop or a "
+            "far too slow operation"
+        )
+    if isinstance(exc, SubmissionImportError):
+        return "error", _clip(str(exc))
+    if isinstance(exc, DataError):
+        if (rec := _recorder(item.config)) is not None:
+            rec.emit("environment", message=exc.message)
+        return "error", _clip(exc.message)
+    if isinstance(exc, SystemExit):
+        return "error", f"your code called sys.exit({exc.code!r}){_where(excinfo, submission)}"
+    if isinstance(exc, pytest.fail.Exception) or (
+        isinstance(exc, AssertionError) and _raised_in_suite(excinfo)
+    ):
+        return "failed", _clip(str(exc).split("\nassert ")[0].strip())
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+    name = type(exc).__name__
+    if isinstance(exc, NotImplementedError):
+        return "error", _clip(f"not implemented yet{_where(excinfo, submission)}")
+    return "error", _clip(
+        f"your code raised {name}{': ' + text if text else ''}{_where(excinfo, submission)}"
+    )
+
+
+def _raised_in_suite(excinfo: pytest.ExceptionInfo[BaseException]) -> bool:
+    last = excinfo.traceback[-1] if excinfo.traceback else None
+    return last is not None and Path(str(last.path)).parent.name == "suites"
+
+
+def _where(excinfo: pytest.ExceptionInfo[BaseException], submission: str) -> str:
+    """`` (resnet.py, line 42, in forward)`` for the deepest frame in the student's file."""
+    if not submission:
+        return ""
+    target = os.path.realpath(submission)
+    frames = traceback.extract_tb(excinfo.tb)
+    for frame in reversed(frames):
+        if os.path.realpath(frame.filename) == target:
+            return f" ({Path(target).name}, line {frame.lineno}, in {frame.name})"
+    return ""
+
+
+def _clip(text: str) -> str:
+    return text if len(text) <= _MESSAGE_LIMIT else text[: _MESSAGE_LIMIT - 1] + "\u2026"
+
+
+# --- fixtures -------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def spec(pytestconfig: pytest.Config) -> AssignmentSpec:
+    """The assignment being graded."""
+    loaded: AssignmentSpec = pytestconfig._course_spec  # type: ignore[attr-defined]
+    return loaded
+
+
+@pytest.fixture(scope="session")
+def profile(spec: AssignmentSpec, pytestconfig: pytest.Config) -> Profile:
+    """The profile (training budget and thresholds) of this attempt."""
+    return spec.profile(str(pytestconfig.getoption("--profile")))
+
+
+@pytest.fixture(scope="session")
+def device(pytestconfig: pytest.Config) -> Any:
+    """The ``torch.device`` checks run on."""
+    import torch
+
+    return torch.device(str(pytestconfig.getoption("--device")))
+
+
+@pytest.fixture(scope="session")
+def submission_path(pytestconfig: pytest.Config) -> Path:
+    """Path of the student's file."""
+    return Path(str(pytestconfig.getoption("--submission"))).resolve()
+
+
+@pytest.fixture(scope="session")
+def submission(submission_path: Path, pytestconfig: pytest.Config) -> types.ModuleType:
+    """The student's module, imported once; a failed import fails every check that uses it."""
+    failure: str | None = getattr(pytestconfig, "_course_import_failure", None)
+    if failure is not None:
+        raise SubmissionImportError(failure)
+    try:
+        return import_submission(submission_path)
+    except CheckTimeout:
+        pytestconfig._course_import_failure = (  # type: ignore[attr-defined]
+            f"importing {submission_path.name} did not finish (it timed out in an earlier check)"
+        )
+        raise
+    except SubmissionImportError as exc:
+        pytestconfig._course_import_failure = str(exc)  # type: ignore[attr-defined]
+        raise
+
+
+def import_submission(path: Path) -> types.ModuleType:
+    """Import the student's file by path under a private module name.
+
+    Raises:
+        SubmissionImportError: the file is missing, has a syntax error, or raised (or exited)
+            while being imported.
+    """
+    if not path.is_file():
+        raise SubmissionImportError(f"your file {path} does not exist")
+    name = f"_course_submission_{path.stem}"
+    module_spec = importlib.util.spec_from_file_location(name, path)
+    if module_spec is None or module_spec.loader is None:
+        raise SubmissionImportError(f"{path.name} cannot be imported as a Python module")
+    module = importlib.util.module_from_spec(module_spec)
+    sys.modules[name] = module
+    if str(path.parent) not in sys.path:
+        sys.path.insert(0, str(path.parent))
+    try:
+        module_spec.loader.exec_module(module)
+    except SyntaxError as exc:
+        raise SubmissionImportError(
+            f"{path.name} has a syntax error at line {exc.lineno}: {exc.msg}"
+        ) from None
+    except (CheckTimeout, KeyboardInterrupt):
+        raise
+    except BaseException as exc:
+        where = ""
+        for frame in reversed(traceback.extract_tb(exc.__traceback__)):
+            if os.path.realpath(frame.filename) == os.path.realpath(path):
+                where = f" (line {frame.lineno})"
+                break
+        what = (
+            f"sys.exit({exc.code!r})"
+            if isinstance(exc, SystemExit)
+            else f"{type(exc).__name__}: {exc}"
+        )
+        raise SubmissionImportError(f"importing {path.name} failed{where}: {what}") from None
+    return module
+
+
+@pytest.fixture(scope="session")
+def fashion_mnist(device: Any) -> Any:
+    """Fashion-MNIST as tensors on the check device (:class:`grader.data.FashionMNIST`)."""
+    from grader.data import load_fashion_mnist
+
+    return load_fashion_mnist(device)
+
+
+@pytest.fixture
+def progress(request: pytest.FixtureRequest) -> Callable[[int, int], None]:
+    """``progress(step, total)`` reports training progress to the CLI (at most 5 times a second)."""
+    rec = _recorder(request.config)
+    cid = check_id(request.node)
+    last = [0.0]
+
+    def report(step: int, total: int) -> None:
+        now = time.perf_counter()
+        if rec is not None and (now - last[0] >= 0.2 or step == total):
+            last[0] = now
+            rec.emit("progress", id=cid, step=step, total=total)
+
+    return report
+
+
+@pytest.fixture(autouse=True)
+def _fixed_seed() -> None:
+    """Every check starts from torch's seed 0, so results repeat."""
+    import torch
+
+    torch.manual_seed(0)

@@ -1,0 +1,272 @@
+"""Hidden suite of the `resnet` assignment.
+
+Each test is one graded check (``@pytest.mark.check``); fixtures come from
+:mod:`grader.plugin`. Messages speak to the student about their code. Reference numbers:
+He et al., "Deep Residual Learning for Image Recognition", CVPR 2016 (arXiv:1512.03385);
+parameter counts equal torchvision's ``resnet18/34/50``.
+"""
+
+from __future__ import annotations
+
+import types
+
+import pytest
+import torch
+from torch import nn
+
+from grader.forbidden import find_forbidden
+from grader.training import evaluate, train_classifier
+
+check = pytest.mark.check
+
+
+def _count(module: nn.Module) -> int:
+    return sum(p.numel() for p in module.parameters())
+
+
+def _shape(module: nn.Module, *shape: int) -> tuple[int, ...]:
+    with torch.no_grad():
+        return tuple(module(torch.randn(*shape)).shape)
+
+
+def _zero_last_bn(block: nn.Module) -> None:
+    """Zero the residual branch's last BatchNorm so the block is relu(shortcut(x))."""
+    last = getattr(block, "bn3", None) or block.bn2
+    with torch.no_grad():
+        last.weight.zero_()
+        last.bias.zero_()
+
+
+def _convs(module: nn.Module) -> list[nn.Conv2d]:
+    return [m for m in module.modules() if isinstance(m, nn.Conv2d)]
+
+
+@check(points=10, title="BasicBlock output shapes (stride 1 and 2, channel change)")
+def test_basic_block_shapes(submission: types.ModuleType) -> None:
+    block = submission.BasicBlock
+    assert block.expansion == 1, f"BasicBlock.expansion should be 1, found {block.expansion}"
+    for args, shape, want in [
+        ((16, 16, 1), (2, 16, 12, 12), (2, 16, 12, 12)),
+        ((16, 32, 2), (2, 16, 12, 12), (2, 32, 6, 6)),
+        ((16, 32, 2), (2, 16, 7, 7), (2, 32, 4, 4)),
+    ]:
+        got = _shape(block(*args), *shape)
+        assert got == want, f"BasicBlock{args} on {shape} gave {got}, expected {want}"
+
+
+@check(points=10, title="Bottleneck output shapes and expansion 4")
+def test_bottleneck_shapes(submission: types.ModuleType) -> None:
+    block = submission.Bottleneck
+    assert block.expansion == 4, f"Bottleneck.expansion should be 4, found {block.expansion}"
+    for args, shape, want in [
+        ((64, 16, 1), (2, 64, 8, 8), (2, 64, 8, 8)),
+        ((32, 16, 1), (2, 32, 8, 8), (2, 64, 8, 8)),
+        ((64, 16, 2), (2, 64, 8, 8), (2, 64, 4, 4)),
+    ]:
+        got = _shape(block(*args), *shape)
+        assert got == want, f"Bottleneck{args} on {shape} gave {got}, expected {want}"
+
+
+@check(points=5, title="ResNet output shapes (ImageNet stem and small-input stem)")
+def test_resnet_shapes(submission: types.ModuleType) -> None:
+    small = submission.ResNet(
+        submission.BasicBlock, [1, 1, 1, 1], num_classes=10, in_channels=1, base_width=8,
+        small_input=True,
+    )  # fmt: skip
+    got = _shape(small, 2, 1, 28, 28)
+    assert got == (2, 10), f"small-input ResNet on (2, 1, 28, 28) gave {got}, expected (2, 10)"
+    got = _shape(submission.resnet18(num_classes=7), 2, 3, 64, 64)
+    assert got == (2, 7), f"resnet18(num_classes=7) on (2, 3, 64, 64) gave {got}, expected (2, 7)"
+    got = _shape(submission.resnet50(num_classes=5, in_channels=1), 1, 1, 64, 64)
+    assert got == (1, 5), (
+        f"resnet50(5, in_channels=1) on (1, 1, 64, 64) gave {got}, expected (1, 5)"
+    )
+
+
+@check(points=10, title="Block parameter counts equal torchvision's")
+def test_block_parameter_counts(submission: types.ModuleType) -> None:
+    for name, module, want in [
+        ("BasicBlock(64, 64)", submission.BasicBlock(64, 64), 73_984),
+        ("Bottleneck(256, 64)", submission.Bottleneck(256, 64), 70_400),
+        ("BasicBlock(64, 128, stride=2)", submission.BasicBlock(64, 128, 2), 230_144),
+    ]:
+        got = _count(module)
+        assert got == want, f"{name} has {got:,} parameters, expected {want:,}"
+
+
+@check(points=10, title="resnet18/34/50 parameter counts equal torchvision's")
+def test_resnet_parameter_counts(submission: types.ModuleType) -> None:
+    for name, want in [
+        ("resnet18", 11_689_512),
+        ("resnet34", 21_797_672),
+        ("resnet50", 25_557_032),
+    ]:
+        got = _count(getattr(submission, name)())
+        assert got == want, f"{name}() has {got:,} parameters, expected {want:,}"
+
+
+@check(
+    points=5,
+    title="Identity shortcut has no parameters and passes x through",
+    hint="when stride is 1 and channels do not change, `shortcut` is an empty nn.Sequential()",
+)
+def test_identity_shortcut(submission: types.ModuleType) -> None:
+    for block, channels in [
+        (submission.BasicBlock(16, 16), 16),
+        (submission.Bottleneck(64, 16), 64),
+    ]:
+        name = type(block).__name__
+        extra = _count(block.shortcut)
+        assert extra == 0, f"{name}'s identity shortcut has {extra} parameters, expected none"
+        _zero_last_bn(block)
+        block.eval()
+        x = torch.randn(2, channels, 6, 6)
+        with torch.no_grad():
+            y = block(x)
+        assert torch.equal(y, torch.relu(x)), (
+            f"with the residual branch's last BatchNorm zeroed, {name}(x) should be relu(x)"
+        )
+
+
+@check(
+    points=10,
+    title="Projection shortcut is a strided 1x1 conv + BatchNorm",
+    hint="when stride != 1 or channels change, shortcut = Conv2d(in, out, 1, stride) + BatchNorm2d",
+)
+def test_projection_shortcut(submission: types.ModuleType) -> None:
+    for block, cin, cout, stride in [
+        (submission.BasicBlock(16, 32, 2), 16, 32, 2),
+        (submission.BasicBlock(16, 32, 1), 16, 32, 1),
+        (submission.Bottleneck(32, 16, 1), 32, 64, 1),
+        (submission.Bottleneck(64, 16, 2), 64, 64, 2),
+    ]:
+        name = f"{type(block).__name__}({cin}, ..., stride={stride})"
+        convs = _convs(block.shortcut)
+        norms = [m for m in block.shortcut.modules() if isinstance(m, nn.BatchNorm2d)]
+        assert len(convs) == 1 and len(norms) == 1, (
+            f"{name}: shortcut should hold one Conv2d and one BatchNorm2d, found "
+            f"{len(convs)} and {len(norms)}"
+        )
+        conv = convs[0]
+        assert (conv.in_channels, conv.out_channels) == (cin, cout), (
+            f"{name}: projection maps {conv.in_channels}->{conv.out_channels} channels, "
+            f"expected {cin}->{cout}"
+        )
+        assert conv.kernel_size == (1, 1) and conv.stride == (stride, stride), (
+            f"{name}: projection conv has kernel {conv.kernel_size} stride {conv.stride}, "
+            f"expected (1, 1) and ({stride}, {stride})"
+        )
+
+
+@check(
+    points=10,
+    title="Gradient reaches the input through the shortcut",
+    visibility="hidden",
+)
+def test_gradient_through_shortcut(submission: types.ModuleType) -> None:
+    for block, channels in [(submission.BasicBlock(8, 8), 8), (submission.Bottleneck(32, 8), 32)]:
+        _zero_last_bn(block)
+        x = torch.randn(2, channels, 5, 5, requires_grad=True)
+        block(x).sum().backward()
+        assert x.grad is not None
+        expected = (x.detach() > 0).float()
+        assert torch.allclose(x.grad, expected), (
+            f"{type(block).__name__}: with a zeroed residual branch the gradient w.r.t. x should "
+            "be 1 where x > 0 (it flows through the identity shortcut)"
+        )
+
+
+@check(
+    points=5,
+    title="Stride sits on the first 3x3 (BasicBlock) and on the 3x3 (Bottleneck, v1.5)",
+    hint="BasicBlock: conv1 takes the stride; Bottleneck: conv2 (the 3x3) takes it, not conv1",
+)
+def test_stride_placement(submission: types.ModuleType) -> None:
+    basic = submission.BasicBlock(8, 16, 2)
+    assert basic.conv1.stride == (2, 2) and basic.conv2.stride == (1, 1), (
+        f"BasicBlock(8, 16, stride=2): conv1 stride {basic.conv1.stride}, conv2 stride "
+        f"{basic.conv2.stride}; expected (2, 2) and (1, 1)"
+    )
+    neck = submission.Bottleneck(32, 8, 2)
+    strides = (neck.conv1.stride, neck.conv2.stride, neck.conv3.stride)
+    assert strides == ((1, 1), (2, 2), (1, 1)), (
+        f"Bottleneck(32, 8, stride=2): conv1/conv2/conv3 strides {strides}; expected the stride "
+        "on conv2 (the 3x3) only"
+    )
+    assert neck.conv2.kernel_size == (3, 3), "Bottleneck.conv2 should be the 3x3 convolution"
+
+
+@check(
+    points=5,
+    title="BatchNorm after every conv: batch statistics in train, running statistics in eval",
+    visibility="hidden",
+)
+def test_batchnorm_train_eval(submission: types.ModuleType) -> None:
+    for block, channels, convs in [
+        (submission.BasicBlock(8, 16, 2), 8, 3),
+        (submission.Bottleneck(16, 8, 1), 16, 4),
+    ]:
+        name = type(block).__name__
+        norms = [m for m in block.modules() if isinstance(m, nn.BatchNorm2d)]
+        found = (len(_convs(block)), len(norms))
+        assert found == (convs, convs), (
+            f"{name}: {found[0]} convs and {found[1]} BatchNorm2d; expected {convs} each"
+        )
+        x = torch.randn(4, channels, 6, 6) * 3 + 1
+        block.train()
+        with torch.no_grad():
+            train_out = block(x)
+        block.eval()
+        with torch.no_grad():
+            eval_out = block(x)
+            single = block(x[:1])
+        assert not torch.allclose(train_out, eval_out), (
+            f"{name} gives the same output in train and eval"
+        )
+        assert torch.allclose(single, eval_out[:1], atol=1e-5), (
+            f"{name} in eval mode: a sample's output depends on the rest of the batch"
+        )
+
+
+@check(points=5, title="No torchvision or timm (implement the network yourself)")
+def test_no_forbidden_api(
+    submission: types.ModuleType, submission_path: object, spec: object
+) -> None:
+    from pathlib import Path
+
+    submission.BasicBlock(4, 4)  # nothing to check in an unimplemented skeleton
+    source = Path(str(submission_path)).read_text(encoding="utf-8")
+    found = find_forbidden(source, spec.forbidden)  # type: ignore[attr-defined]
+    assert not found, "; ".join(
+        f"line {f.line} uses {f.used}, which is not allowed ({f.forbidden})" for f in found
+    )
+
+
+@check(
+    points=15,
+    title="Fashion-MNIST test accuracy after the profile's training budget",
+    hint="if the loss does not fall, check ReLU placement and the shortcut addition",
+    training=True,
+)
+def test_accuracy(
+    submission: types.ModuleType, fashion_mnist: object, profile: object, device: torch.device,
+    progress: object,
+) -> None:  # fmt: skip
+    budget = profile  # grader.spec.Profile
+    params = budget.params  # type: ignore[attr-defined]
+    model = submission.ResNet(
+        submission.BasicBlock, list(params["layers"]), num_classes=10, in_channels=1,
+        base_width=int(params["base_width"]), small_input=True,
+    ).to(device)  # fmt: skip
+    result = train_classifier(
+        model, fashion_mnist,  # type: ignore[arg-type]
+        steps=budget.steps, batch_size=budget.batch_size, lr=budget.lr,  # type: ignore[attr-defined]
+        seed=0, on_step=progress,  # type: ignore[arg-type]
+    )  # fmt: skip
+    data = fashion_mnist
+    accuracy = evaluate(model, data.test_images, data.test_labels)  # type: ignore[attr-defined]
+    threshold = budget.threshold  # type: ignore[attr-defined]
+    assert accuracy >= threshold, (
+        f"test accuracy {accuracy:.3f} after {result.steps} steps (final loss "
+        f"{result.final_loss:.3f}); at least {threshold:.2f} is needed"
+    )
