@@ -100,7 +100,7 @@ def _dynamic(call: ast.Call, aliases: dict[str, str]) -> str | None:
     if isinstance(func, ast.Name) and func.id == "getattr" and len(args) >= 2 and const:
         base = _resolve(args[0], aliases)
         return f"{base}.{const[0]}" if base else None
-    target = _resolve(func, aliases) if isinstance(func, ast.Attribute) else None
+    target = _resolve(func, aliases)
     is_import = (isinstance(func, ast.Name) and func.id == "__import__") or target in (
         "importlib.import_module",
     )

@@ -225,7 +225,7 @@ def classify(
     if isinstance(exc, SystemExit):
         return "error", f"your code called sys.exit({exc.code!r}){_where(excinfo, submission)}"
     if isinstance(exc, pytest.fail.Exception) or (
-        isinstance(exc, AssertionError) and _raised_in_suite(excinfo)
+        isinstance(exc, AssertionError) and _raised_in_suite(excinfo, item)
     ):
         return "failed", _clip(str(exc).split("\nassert ")[0].strip())
     text = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
@@ -237,9 +237,13 @@ def classify(
     )
 
 
-def _raised_in_suite(excinfo: pytest.ExceptionInfo[BaseException]) -> bool:
+def _raised_in_suite(excinfo: pytest.ExceptionInfo[BaseException], item: pytest.Item) -> bool:
+    """True when the innermost frame is the check's own file or a module in ``grader/suites``."""
     last = excinfo.traceback[-1] if excinfo.traceback else None
-    return last is not None and Path(str(last.path)).parent.name == "suites"
+    if last is None:
+        return False
+    where = Path(str(last.path))
+    return where == Path(str(item.path)) or where.parent.name == "suites"
 
 
 def _where(excinfo: pytest.ExceptionInfo[BaseException], submission: str) -> str:

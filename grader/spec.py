@@ -242,7 +242,7 @@ def _get(raw: dict[str, Any], key: str, kind: type, where: str) -> Any:
 def _number(raw: dict[str, Any], key: str, where: str, default: float | None = None) -> float:
     if key not in raw and default is not None:
         return float(default)
-    value = _get(raw, key, object, where)
+    value = _get(raw, key, object, where) if key not in raw else raw[key]
     if not isinstance(value, (int, float)) or isinstance(value, bool) or value < 0:
         raise AssignmentError(f"{where}: field {key} must be a non-negative number", value)
     return float(value)
