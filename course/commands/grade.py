@@ -10,6 +10,7 @@ from rich.console import Console
 from course.commands.study import open_store
 from course.render_grade import GradeProgress, init_lines, print_report, report_json
 from grader.attempt import run_attempt
+from grader.data import ensure_dataset
 from grader.workspace import init_workspace
 
 
@@ -81,3 +82,13 @@ def init_command(directory: Path) -> None:
 
 
 COMMANDS: list[click.Command] = [grade_command, init_command]
+
+
+@click.command("data")
+@click.option("--no-download", is_flag=True, help="Only look; never download.")
+def data_command(no_download: bool) -> None:
+    """Find Fashion-MNIST (downloading it when missing and online) and print its folder."""
+    click.echo(str(ensure_dataset(allow_download=not no_download)))
+
+
+COMMANDS.append(data_command)
