@@ -17,6 +17,7 @@ import json
 import os
 import signal
 import sys
+import threading
 import time
 import traceback
 import types
@@ -94,6 +95,8 @@ def pytest_configure(config: pytest.Config) -> None:
         "markers",
         "check(points, title, visibility, hint, timeout, training): a graded check",
     )
+    if config.getoption("--results"):
+        _exit_with_parent()
     folder = config.getoption("--assignment-dir")
     if folder:
         spec = parse_spec(Path(str(folder)) / "assignment.yaml")
@@ -101,6 +104,23 @@ def pytest_configure(config: pytest.Config) -> None:
     results = config.getoption("--results")
     if results:
         config._course_recorder = Recorder(Path(results))  # type: ignore[attr-defined]
+
+
+def _exit_with_parent(interval_s: float = 1.0) -> None:
+    """End this grading process when the `course` process that started it dies.
+
+    The runner starts the child in its own session (so it can kill the whole group), which
+    also means a killed or crashed parent would leave it running; this watchdog prevents that.
+    """
+    parent = os.getppid()
+
+    def watch() -> None:
+        while True:
+            time.sleep(interval_s)
+            if os.getppid() != parent:
+                os._exit(3)
+
+    threading.Thread(target=watch, name="course-parent-watchdog", daemon=True).start()
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

@@ -239,14 +239,17 @@ def _run_child(
             preexec_fn=(lambda: _limit_memory(memory)) if memory else None,
         )
         timed_out = False
-        while proc.poll() is None:
-            _follow(reader, state, on_event)
-            if time.perf_counter() > deadline:
-                timed_out = True
+        try:
+            while proc.poll() is None:
+                _follow(reader, state, on_event)
+                if time.perf_counter() > deadline:
+                    timed_out = True
+                    break
+                time.sleep(_POLL_S)
+        finally:  # deadline, Ctrl-C or any error here: never leave the child running
+            if proc.poll() is None:
                 _kill(proc)
-                break
-            time.sleep(_POLL_S)
-        proc.wait()
+            proc.wait()
         _follow(reader, state, on_event)
     return proc.returncode, timed_out
 
