@@ -18,12 +18,14 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import http.client
 import os
 import shutil
 import struct
 import tempfile
 import urllib.error
 import urllib.request
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -122,7 +124,7 @@ def read_verified(path: Path, spec: IdxFile) -> bytes:
     try:
         raw = path.read_bytes()
         payload = gzip.decompress(raw)
-    except (OSError, EOFError, gzip.BadGzipFile) as exc:
+    except (OSError, EOFError, zlib.error) as exc:  # BadGzipFile is an OSError
         raise DataError(
             "cannot read Fashion-MNIST file", str(path), f"delete it and get it again ({exc})"
         ) from exc
@@ -185,7 +187,7 @@ def download(target: Path, opener: Callable[[str], bytes] | None = None) -> Path
         url = BASE_URL + spec.name
         try:
             data = fetch(url)
-        except (urllib.error.URLError, OSError, TimeoutError) as exc:
+        except (urllib.error.URLError, http.client.HTTPException, OSError, TimeoutError) as exc:
             raise DataError(
                 "Fashion-MNIST is not on this machine and cannot be downloaded",
                 url,

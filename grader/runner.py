@@ -173,7 +173,8 @@ def grade(
             if running is None:
                 break
             reason = _death(code)
-            notes.append(f"the grading process {reason} during {running!r} and was restarted")
+            restarted = " and was restarted" if attempt < MAX_RESTARTS else ""
+            notes.append(f"the grading process {reason} during {running!r}{restarted}")
             state.results[running] = {
                 "status": "error",
                 "message": f"the grading process {reason} while this check ran "
@@ -182,6 +183,18 @@ def grade(
             state.running = None
             if all(cid in state.results for cid in state.meta):
                 break
+        else:  # the process died on every try: the checks left were never run
+            tries = MAX_RESTARTS + 1
+            notes.append(f"grading stopped after the grading process died {tries} times")
+            for cid in state.meta:
+                state.results.setdefault(
+                    cid,
+                    {
+                        "status": "error",
+                        "message": f"not run: the grading process died {tries} times before "
+                        "this check (see the checks above)",
+                    },
+                )
     if state.environment:
         raise DataError("grading needs data this machine lacks", state.environment)
     checks = [_check(cid, meta, state.results.get(cid), limit) for cid, meta in state.meta.items()]

@@ -89,6 +89,7 @@ def init_workspace(directory: Path) -> InitResult:
     Raises:
         WorkspaceError: ``directory`` is a file or cannot be written.
     """
+    directory = directory.resolve()
     if directory.exists() and not directory.is_dir():
         raise WorkspaceError("cannot make a workspace here: it is a file", str(directory))
     created: list[str] = []

@@ -1,0 +1,645 @@
+"""`grader.runner` and `grader.plugin` on a fake assignment: every way student code goes wrong.
+
+Each grading run starts a child process that imports torch (about 3 s), so a fake submission
+is graded once per module (``scope="module"`` fixtures) and several tests read its report.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import re
+import time
+from pathlib import Path
+
+import pytest
+import torch
+
+from course.errors import AssignmentError, EnvironmentProblem, UsageError
+from grader.results import GradeReport
+from grader.runner import Event, default_profile, grade, resolve_device
+from grader.spec import AssignmentSpec, parse_spec
+
+SPEC_YAML = """\
+title: Fake assignment for the runner's tests
+topic: Testing
+module: fake.py
+timeout_s: 60
+check_timeout_s: 3
+memory_mb: 8192
+profiles:
+  quick: {steps: 1, batch_size: 1, lr: 0.1, threshold: 0.5}
+  full: {steps: 2, batch_size: 1, lr: 0.1, threshold: 0.5, timeout_s: 90}
+"""
+
+# The first check of every suite imports torch and the submission while its limit runs, so it
+# gets a generous marker timeout; the others use the spec's check_timeout_s (3 s).
+MAIN_SUITE = '''\
+import pytest
+
+check = pytest.mark.check
+
+
+@check(points=2, title="add(2, 3) is 5", hint="add, do not subtract", timeout=60)
+def test_add(submission):
+    got = submission.add(2, 3)
+    assert got == 5, f"add(2, 3) gave {got}, expected 5"
+
+
+@check(points=1, title="A hidden check", visibility="hidden", hint="never shown")
+def test_secret(submission):
+    assert submission.mul(3, 4) == 12, "mul(3, 4) is wrong"
+
+
+@check(points=3, title="neg(4) is -4", hint="use the unary minus")
+def test_negate(submission):
+    assert submission.neg(4) == -4, "neg(4) is wrong"
+
+
+@check(points=1, title="div(6, 3) is 2")
+def test_divide(submission):
+    assert submission.div(6, 3) == 2, "div(6, 3) is wrong"
+
+
+@check(points=1, title="square(3) is 9")
+def test_square(submission):
+    assert submission.square(3) == 9, "square(3) is wrong"
+
+
+@check(points=1)
+def test_steps(submission, progress):
+    """Steps with progress (title from the docstring)."""
+    for step in range(1, 4):
+        progress(step, 3)
+    assert submission.mul(0, 5) == 0, "mul(0, 5) is wrong"
+'''
+MAIN_IDS = ["add", "secret", "negate", "divide", "square", "steps"]
+MAIN_TITLES = [
+    "add(2, 3) is 5",
+    "A hidden check",
+    "neg(4) is -4",
+    "div(6, 3) is 2",
+    "square(3) is 9",
+    "Steps with progress (title from the docstring).",
+]
+
+CORRECT = """\
+def add(a, b):
+    return a + b
+
+
+def mul(a, b):
+    return a * b
+
+
+def neg(a):
+    return -a
+
+
+def div(a, b):
+    return a // b
+
+
+def square(a):
+    return a * a
+"""
+
+MIXED = """\
+import sys
+
+
+def add(a, b):
+    return a - b
+
+
+def mul(a, b):
+    return 0
+
+
+def _check_sign(a):
+    raise ValueError("negative numbers are hard")
+
+
+def neg(a):
+    return _check_sign(a)
+
+
+def div(a, b):
+    raise NotImplementedError
+
+
+def square(a):
+    sys.exit(4)
+"""
+
+ROBUST_SUITE = """\
+import pytest
+
+check = pytest.mark.check
+
+
+@check(points=1, title="warm-up", timeout=60)
+def test_first(submission):
+    assert submission.add(1, 2) == 3
+
+
+@check(points=2, title="spins", hint="break out of the loop")
+def test_spin(submission):
+    submission.spin()
+
+
+@check(points=1, title="after the spin")
+def test_after_spin(submission):
+    assert submission.add(2, 2) == 4
+
+
+@check(points=2, title="exits hard", hint="never call os._exit")
+def test_crash(submission):
+    submission.crash()
+
+
+@check(points=1, title="after the crash", timeout=60)
+def test_after_crash(submission):
+    assert submission.add(3, 3) == 6
+
+
+@check(points=2, title="killed")
+def test_kill(submission):
+    submission.kill()
+
+
+@check(points=1, title="after the kill", timeout=60)
+def test_after_kill(submission):
+    assert submission.add(4, 4) == 8
+"""
+
+ROBUST = """\
+import os
+import signal
+
+
+def add(a, b):
+    return a + b
+
+
+def spin():
+    n = 0
+    while True:
+        n += 1
+
+
+def crash():
+    os._exit(1)
+
+
+def kill():
+    os.kill(os.getpid(), signal.SIGKILL)
+"""
+
+SLOW_SUITE = """\
+import pytest
+
+check = pytest.mark.check
+
+
+@check(points=2, title="slow one", timeout=120)
+def test_slow(submission):
+    submission.slow()
+
+
+@check(points=1, title="never reached", timeout=120)
+def test_never(submission):
+    assert submission.add(1, 1) == 2
+"""
+
+SLOW = """\
+import time
+
+
+def add(a, b):
+    return a + b
+
+
+def slow():
+    for _ in range(100000):
+        time.sleep(0.05)
+"""
+
+IMPORT_SUITE = """\
+import pytest
+
+check = pytest.mark.check
+
+
+@check(points=2, title="first", timeout=60)
+def test_first(submission):
+    assert submission.add(1, 2) == 3
+
+
+@check(points=1, title="second")
+def test_second(submission):
+    assert submission.add(2, 2) == 4
+"""
+
+
+def _line(source: str, text: str) -> int:
+    """1-based number of the only line of ``source`` containing ``text``."""
+    lines = [n for n, line in enumerate(source.splitlines(), 1) if text in line]
+    assert len(lines) == 1, (text, lines)
+    return lines[0]
+
+
+def _spec(root: Path, suite: str, name: str = "test_fake.py") -> AssignmentSpec:
+    """The fake assignment under ``root/fake`` with ``suite`` written to ``root/name``."""
+    folder = root / "fake"
+    folder.mkdir(exist_ok=True)
+    (folder / "assignment.yaml").write_text(SPEC_YAML, encoding="utf-8")
+    suite_path = root / name
+    suite_path.write_text(suite, encoding="utf-8")
+    return dataclasses.replace(parse_spec(folder / "assignment.yaml"), suite=suite_path)
+
+
+def _submission(root: Path, name: str, source: str) -> Path:
+    path = root / "work" / name
+    path.parent.mkdir(exist_ok=True)
+    path.write_text(source, encoding="utf-8")
+    return path
+
+
+def _statuses(report: GradeReport) -> list[tuple[str, str, float, float]]:
+    return [(c.id, c.status, c.points, c.max_points) for c in report.checks]
+
+
+def _by_id(report: GradeReport) -> dict[str, str]:
+    return {c.id: c.message for c in report.checks}
+
+
+# --- a correct submission, with events ------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def correct(tmp_path_factory: pytest.TempPathFactory) -> tuple[GradeReport, list[Event], Path]:
+    root = tmp_path_factory.mktemp("correct")
+    spec = _spec(root, MAIN_SUITE)
+    path = _submission(root, "fake.py", CORRECT)
+    events: list[Event] = []
+    report = grade(spec, path, device="cpu", profile="quick", on_event=events.append)
+    return report, events, path
+
+
+def test_correct_submission_gets_full_marks(
+    correct: tuple[GradeReport, list[Event], Path],
+) -> None:
+    report, _, _ = correct
+    assert _statuses(report) == [
+        ("add", "passed", 2.0, 2.0),
+        ("secret", "passed", 1.0, 1.0),
+        ("negate", "passed", 3.0, 3.0),
+        ("divide", "passed", 1.0, 1.0),
+        ("square", "passed", 1.0, 1.0),
+        ("steps", "passed", 1.0, 1.0),
+    ]
+    assert [c.title for c in report.checks] == MAIN_TITLES
+    assert all(c.message == "" for c in report.checks)
+    assert report.full_marks
+    assert report.score == report.max_score == 9.0
+    assert report.assignment == "fake"
+    assert (report.device, report.profile) == ("cpu", "quick")
+    assert report.note == ""
+
+
+def test_correct_submission_report_fields(
+    correct: tuple[GradeReport, list[Event], Path],
+) -> None:
+    report, _, path = correct
+    assert report.submission == str(path.resolve())
+    assert report.submission_sha256 == hashlib.sha256(path.read_bytes()).hexdigest()
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", report.started_at)
+    assert report.started_at.endswith("Z")
+    assert 0 < report.duration_s < 60
+    assert all(c.duration_s >= 0 for c in report.checks)
+    assert [c.visibility for c in report.checks] == [
+        "visible",
+        "hidden",
+        "visible",
+        "visible",
+        "visible",
+        "visible",
+    ]
+    assert [c.hint for c in report.checks] == [
+        "add, do not subtract",
+        None,
+        "use the unary minus",
+        None,
+        None,
+        None,
+    ]
+
+
+def test_events_in_order(correct: tuple[GradeReport, list[Event], Path]) -> None:
+    _, events, _ = correct
+    expected: list[tuple[str, str, int, int, str]] = []
+    for cid in MAIN_IDS:
+        expected.append(("start", cid, 0, 0, ""))
+        if cid == "steps":
+            expected += [("progress", cid, 1, 3, ""), ("progress", cid, 3, 3, "")]
+        expected.append(("result", cid, 0, 0, "passed"))
+    assert [(e.kind, e.check_id, e.step, e.total, e.status) for e in events] == expected
+    assert [e.title for e in events if e.kind == "start"] == MAIN_TITLES
+
+
+# --- wrong answers, exceptions, NotImplementedError, sys.exit -----------------------------------
+
+
+@pytest.fixture(scope="module")
+def mixed(tmp_path_factory: pytest.TempPathFactory) -> GradeReport:
+    root = tmp_path_factory.mktemp("mixed")
+    spec = _spec(root, MAIN_SUITE)
+    return grade(spec, _submission(root, "mixed.py", MIXED), device="cpu", profile="quick")
+
+
+def test_mixed_statuses(mixed: GradeReport) -> None:
+    assert _statuses(mixed) == [
+        ("add", "failed", 0.0, 2.0),
+        ("secret", "failed", 0.0, 1.0),
+        ("negate", "error", 0.0, 3.0),
+        ("divide", "error", 0.0, 1.0),
+        ("square", "error", 0.0, 1.0),
+        ("steps", "passed", 1.0, 1.0),
+    ]
+    assert (mixed.score, mixed.max_score) == (1.0, 9.0)
+    assert not mixed.full_marks
+    assert mixed.note == ""
+
+
+def test_wrong_answer_shows_the_suites_message_and_hint(mixed: GradeReport) -> None:
+    add = mixed.checks[0]
+    assert add.message == "add(2, 3) gave -1, expected 5"
+    assert add.hint == "add, do not subtract"
+    assert add.visibility == "visible"
+
+
+def test_hidden_failure_shows_nothing(mixed: GradeReport) -> None:
+    secret = mixed.checks[1]
+    assert (secret.status, secret.message, secret.hint, secret.visibility) == (
+        "failed",
+        "",
+        None,
+        "hidden",
+    )
+    assert secret.to_json()["message"] == ""
+
+
+def test_exception_names_type_and_the_students_line(mixed: GradeReport) -> None:
+    line = _line(MIXED, "raise ValueError")
+    assert _by_id(mixed)["negate"] == (
+        f"your code raised ValueError: negative numbers are hard (mixed.py, line {line}, "
+        "in _check_sign)"
+    )
+    assert mixed.checks[2].hint == "use the unary minus"
+
+
+def test_not_implemented(mixed: GradeReport) -> None:
+    line = _line(MIXED, "raise NotImplementedError")
+    assert _by_id(mixed)["divide"] == f"not implemented yet (mixed.py, line {line}, in div)"
+
+
+def test_sys_exit_in_a_function_is_an_error_and_later_checks_run(mixed: GradeReport) -> None:
+    line = _line(MIXED, "sys.exit(4)")
+    assert (
+        _by_id(mixed)["square"]
+        == f"your code called sys.exit(4) (mixed.py, line {line}, in square)"
+    )
+    assert mixed.checks[-1].status == "passed"
+
+
+# --- a file that cannot be imported -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("source", "message"),
+    [
+        (
+            "def add(a, b)\n    return a + b\n",
+            "fake.py has a syntax error at line 1: expected ':'",
+        ),
+        (
+            "import os\n\nraise RuntimeError('no GPU here')\n",
+            "importing fake.py failed (line 3): RuntimeError: no GPU here",
+        ),
+        (
+            "import sys\n\n\nsys.exit(3)\n\ndef add(a, b):\n    return a + b\n",
+            "importing fake.py failed (line 4): sys.exit(3)",
+        ),
+    ],
+    ids=["syntax-error", "raises-at-import", "sys-exit-at-import"],
+)
+def test_import_failure_fails_every_check(tmp_path: Path, source: str, message: str) -> None:
+    spec = _spec(tmp_path, IMPORT_SUITE)
+    report = grade(spec, _submission(tmp_path, "fake.py", source), device="cpu")
+    assert _statuses(report) == [("first", "error", 0.0, 2.0), ("second", "error", 0.0, 1.0)]
+    assert [c.message for c in report.checks] == [message, message]
+    assert report.note == ""
+
+
+# --- endless loop, os._exit and SIGKILL -----------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def robust(tmp_path_factory: pytest.TempPathFactory) -> tuple[GradeReport, list[Event], float]:
+    root = tmp_path_factory.mktemp("robust")
+    spec = _spec(root, ROBUST_SUITE, "test_robust.py")
+    events: list[Event] = []
+    start = time.perf_counter()
+    report = grade(spec, _submission(root, "fake.py", ROBUST), on_event=events.append)
+    return report, events, time.perf_counter() - start
+
+
+def test_robust_statuses(robust: tuple[GradeReport, list[Event], float]) -> None:
+    report, _, _ = robust
+    assert _statuses(report) == [
+        ("first", "passed", 1.0, 1.0),
+        ("spin", "timeout", 0.0, 2.0),
+        ("after_spin", "passed", 1.0, 1.0),
+        ("crash", "error", 0.0, 2.0),
+        ("after_crash", "passed", 1.0, 1.0),
+        ("kill", "error", 0.0, 2.0),
+        ("after_kill", "passed", 1.0, 1.0),
+    ]
+    assert (report.score, report.max_score) == (4.0, 10.0)
+
+
+def test_endless_loop_times_out_after_the_check_limit(
+    robust: tuple[GradeReport, list[Event], float],
+) -> None:
+    report, _, _ = robust
+    spin = report.checks[1]
+    assert spin.message == (
+        "did not finish within 3 s: look for an endless loop or a far too slow operation"
+    )
+    assert spin.hint == "break out of the loop"
+    assert 2.9 <= spin.duration_s < 10
+
+
+def test_crash_is_an_error_and_the_process_restarts(
+    robust: tuple[GradeReport, list[Event], float],
+) -> None:
+    report, _, _ = robust
+    messages = _by_id(report)
+    assert messages["crash"] == (
+        "the grading process exited with code 1 while this check ran "
+        "(os._exit, a crash in native code, or running out of memory)"
+    )
+    assert messages["kill"] == (
+        "the grading process was killed by SIGKILL while this check ran "
+        "(os._exit, a crash in native code, or running out of memory)"
+    )
+    assert report.note == (
+        "the grading process exited with code 1 during 'crash' and was restarted; "
+        "the grading process was killed by SIGKILL during 'kill' and was restarted"
+    )
+
+
+def test_robust_events(robust: tuple[GradeReport, list[Event], float]) -> None:
+    _, events, _ = robust
+    assert [(e.kind, e.check_id, e.status) for e in events] == [
+        ("start", "first", ""),
+        ("result", "first", "passed"),
+        ("start", "spin", ""),
+        ("result", "spin", "timeout"),
+        ("start", "after_spin", ""),
+        ("result", "after_spin", "passed"),
+        ("start", "crash", ""),
+        ("start", "after_crash", ""),
+        ("result", "after_crash", "passed"),
+        ("start", "kill", ""),
+        ("start", "after_kill", ""),
+        ("result", "after_kill", "passed"),
+    ]
+
+
+def test_robust_run_is_bounded(robust: tuple[GradeReport, list[Event], float]) -> None:
+    _, _, elapsed = robust
+    assert elapsed < 40
+
+
+FIVE_SUITE = "import pytest\n\ncheck = pytest.mark.check\n" + "".join(
+    f"\n\n@check(points=1, title={n!r}, timeout=60)\ndef test_{n}(submission):\n    pass\n"
+    for n in ("one", "two", "three", "four", "five")
+)
+
+
+def test_crash_on_every_try_stops_with_errors_not_timeouts(tmp_path: Path) -> None:
+    """A file that kills the process when imported: each try costs one check, then grading
+    stops; the checks left say why they were not run (not a time limit that was never hit)."""
+    spec = _spec(tmp_path, FIVE_SUITE)
+    path = _submission(tmp_path, "fake.py", "import os\n\nos._exit(1)\n")
+    start = time.perf_counter()
+    report = grade(spec, path, device="cpu")
+    assert time.perf_counter() - start < 20
+    crashed = (
+        "the grading process exited with code 1 while this check ran "
+        "(os._exit, a crash in native code, or running out of memory)"
+    )
+    assert [(c.id, c.status, c.message) for c in report.checks] == [
+        ("one", "error", crashed),
+        ("two", "error", crashed),
+        ("three", "error", crashed),
+        ("four", "error", crashed),
+        (
+            "five",
+            "error",
+            "not run: the grading process died 4 times before this check (see the checks above)",
+        ),
+    ]
+    assert report.note == (
+        "the grading process exited with code 1 during 'one' and was restarted; "
+        "the grading process exited with code 1 during 'two' and was restarted; "
+        "the grading process exited with code 1 during 'three' and was restarted; "
+        "the grading process exited with code 1 during 'four'; "
+        "grading stopped after the grading process died 4 times"
+    )
+
+
+# --- the attempt's deadline -----------------------------------------------------------------------
+
+
+def test_attempt_deadline(tmp_path: Path) -> None:
+    spec = _spec(tmp_path, SLOW_SUITE)
+    path = _submission(tmp_path, "fake.py", SLOW)
+    start = time.perf_counter()
+    report = grade(spec, path, device="cpu", profile="quick", timeout_s=4)
+    elapsed = time.perf_counter() - start
+    assert _statuses(report) == [("slow", "timeout", 0.0, 2.0), ("never", "timeout", 0.0, 1.0)]
+    assert [c.message for c in report.checks] == [
+        "still running when the attempt hit its 4 s limit",
+        "not run: the attempt hit its 4 s limit first",
+    ]
+    assert report.note == "grading stopped at the attempt's 4 s limit"
+    assert 4 <= elapsed < 15
+    assert 4 <= report.duration_s < 15
+
+
+# --- the suite, the file and the arguments --------------------------------------------------------
+
+
+def test_suite_that_cannot_be_collected(tmp_path: Path) -> None:
+    spec = _spec(tmp_path, "import pytest\n\ndef test_broken(:\n    pass\n")
+    path = _submission(tmp_path, "fake.py", CORRECT)
+    with pytest.raises(EnvironmentProblem) as info:
+        grade(spec, path, device="cpu")
+    message = info.value.message
+    assert message.startswith(f"the grading process could not collect the suite: {spec.suite}. ")
+    assert "SyntaxError" in message
+    assert info.value.exit_code == 3
+
+
+def test_missing_submission(tmp_path: Path) -> None:
+    spec = _spec(tmp_path, IMPORT_SUITE)
+    with pytest.raises(UsageError) as info:
+        grade(spec, tmp_path / "nope.py")
+    assert (
+        info.value.message == f"submission file not found: {tmp_path / 'nope.py'}. check the path"
+    )
+
+
+def test_unknown_profile(tmp_path: Path) -> None:
+    spec = _spec(tmp_path, IMPORT_SUITE)
+    path = _submission(tmp_path, "fake.py", CORRECT)
+    with pytest.raises(AssignmentError, match="has no profile: medium"):
+        grade(spec, path, profile="medium")
+
+
+def test_resolve_device_cpu() -> None:
+    assert resolve_device("cpu") == "cpu"
+
+
+@pytest.mark.parametrize("name", ["bogus", "gpu", "CUDA", ""])
+def test_resolve_device_unknown(name: str) -> None:
+    with pytest.raises(UsageError) as info:
+        resolve_device(name)
+    assert info.value.message == f"unknown device: {name}. use auto, cpu or cuda"
+    assert info.value.exit_code == 2
+
+
+@pytest.mark.skipif(torch.cuda.is_available(), reason="this machine has CUDA")
+def test_resolve_device_cuda_without_cuda() -> None:
+    with pytest.raises(EnvironmentProblem) as info:
+        resolve_device("cuda")
+    assert info.value.message == (
+        f"--device cuda was asked for but torch sees no CUDA device: {torch.__version__}. "
+        "use --device cpu (or auto), or install a CUDA build of torch on a GPU machine"
+    )
+    assert info.value.exit_code == 3
+    assert resolve_device("auto") == "cpu"
+
+
+@pytest.mark.skipif(not torch.cuda.is_available(), reason="needs CUDA")
+def test_resolve_device_with_cuda() -> None:
+    assert resolve_device("cuda") == "cuda"
+    assert resolve_device("auto") == "cuda"
+
+
+def test_default_profile() -> None:
+    assert default_profile("cpu") == "quick"
+    assert default_profile("cuda") == "full"
