@@ -50,6 +50,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--profile", default="quick", help="quick or full")
     group.addoption("--results", help="JSON-lines file the events are appended to")
     group.addoption("--skip-checks", default="", help="comma-separated check ids not to run")
+    group.addoption("--parent-pid", help="exit when this process is no longer the parent")
 
 
 def check_id(item: pytest.Item) -> str:
@@ -95,8 +96,8 @@ def pytest_configure(config: pytest.Config) -> None:
         "markers",
         "check(points, title, visibility, hint, timeout, training): a graded check",
     )
-    if config.getoption("--results"):
-        _exit_with_parent()
+    if parent := config.getoption("--parent-pid"):
+        _exit_with_parent(int(parent))
     folder = config.getoption("--assignment-dir")
     if folder:
         spec = parse_spec(Path(str(folder)) / "assignment.yaml")
@@ -106,19 +107,19 @@ def pytest_configure(config: pytest.Config) -> None:
         config._course_recorder = Recorder(Path(results))  # type: ignore[attr-defined]
 
 
-def _exit_with_parent(interval_s: float = 1.0) -> None:
-    """End this grading process when the `course` process that started it dies.
+def _exit_with_parent(parent: int, interval_s: float = 1.0) -> None:
+    """End this grading process when the `course` process ``parent`` that started it dies.
 
     The runner starts the child in its own session (so it can kill the whole group), which
     also means a killed or crashed parent would leave it running; this watchdog prevents that.
+    The runner passes its pid, because by the time this runs the parent may already be gone.
     """
-    parent = os.getppid()
 
     def watch() -> None:
         while True:
-            time.sleep(interval_s)
             if os.getppid() != parent:
                 os._exit(3)
+            time.sleep(interval_s)
 
     threading.Thread(target=watch, name="course-parent-watchdog", daemon=True).start()
 

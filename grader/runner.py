@@ -234,6 +234,7 @@ def _run_child(
         "-p", "no:cacheprovider", "-q", "--tb=short", "--no-header",
         "--assignment-dir", str(spec.folder), "--submission", str(submission.resolve()),
         "--device", device, "--profile", profile, "--results", str(events),
+        "--parent-pid", str(os.getpid()),
     ]  # fmt: skip
     if skip:
         command += ["--skip-checks", skip]

@@ -643,3 +643,60 @@ def test_resolve_device_with_cuda() -> None:
 def test_default_profile() -> None:
     assert default_profile("cpu") == "quick"
     assert default_profile("cuda") == "full"
+
+
+def _children_running(suite: Path) -> bool:
+    """True while a grading child (pytest with ``grader.plugin``) runs ``suite``."""
+    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+        try:
+            args = cmdline.read_bytes().split(b"\0")
+            if str(suite).encode() in args and b"grader.plugin" in args:
+                return True
+        except OSError:
+            continue
+    return False
+
+
+def test_interrupt_kills_the_grading_child(tmp_path: Path) -> None:
+    spec = _spec(tmp_path, SLOW_SUITE, name="test_interrupted.py")
+    submission = _submission(tmp_path, "slow.py", SLOW)
+
+    def interrupt(event: Event) -> None:
+        if event.kind == "start":
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        grade(spec, submission, device="cpu", profile="quick", on_event=interrupt)
+    assert not _children_running(spec.suite)
+
+
+def test_child_exits_when_its_parent_dies(tmp_path: Path) -> None:
+    """A grading child whose `course` process is killed must not train on alone."""
+    import subprocess
+    import sys
+
+    spec = _spec(tmp_path, SLOW_SUITE, name="test_orphaned.py")
+    submission = _submission(tmp_path, "slow.py", SLOW)
+    parent = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import dataclasses, sys; from pathlib import Path;"
+            "from grader.spec import parse_spec; from grader.runner import grade;"
+            "s = dataclasses.replace(parse_spec(Path(sys.argv[1])), suite=Path(sys.argv[2]));"
+            "grade(s, Path(sys.argv[3]))",
+            str(tmp_path / "fake" / "assignment.yaml"),
+            str(spec.suite),
+            str(submission),
+        ]
+    )
+    deadline = time.monotonic() + 30
+    while not _children_running(spec.suite) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert _children_running(spec.suite), "the grading child never started"
+    parent.kill()
+    parent.wait()
+    deadline = time.monotonic() + 10
+    while _children_running(spec.suite) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not _children_running(spec.suite)
