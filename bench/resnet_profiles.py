@@ -38,7 +38,7 @@ def main() -> None:
         count = sum(p.numel() for p in model.parameters())
         result = train_classifier(
             model, data, steps=profile.steps, batch_size=profile.batch_size, lr=profile.lr,
-            seed=seed,
+            seed=seed, augment=bool(profile.params.get("augment", False)),
         )  # fmt: skip
         accuracy = evaluate(model, data.test_images, data.test_labels)
         accuracies.append(accuracy)

@@ -261,7 +261,8 @@ def test_accuracy(
     result = train_classifier(
         model, fashion_mnist,  # type: ignore[arg-type]
         steps=budget.steps, batch_size=budget.batch_size, lr=budget.lr,  # type: ignore[attr-defined]
-        seed=0, on_step=progress,  # type: ignore[arg-type]
+        seed=0, augment=bool(params.get("augment", False)),
+        on_step=progress,  # type: ignore[arg-type]
     )  # fmt: skip
     data = fashion_mnist
     accuracy = evaluate(model, data.test_images, data.test_labels)  # type: ignore[attr-defined]

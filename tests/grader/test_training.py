@@ -1,0 +1,98 @@
+"""`grader.training`: augmentation, the train loop and evaluation, on small made-up data."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import torch
+from torch import nn
+
+from grader.data import FashionMNIST
+from grader.training import evaluate, flip_and_crop, normalise, train_classifier
+
+
+def _data(n: int = 64) -> FashionMNIST:
+    generator = torch.Generator().manual_seed(0)
+    labels = torch.arange(n) % 2
+    # class 0 is dark, class 1 bright, plus noise: separable with or without flips and crops
+    noise = torch.randint(0, 10, (n, 1, 28, 28), generator=generator, dtype=torch.uint8)
+    images = (labels * 180 + 20).to(torch.uint8)[:, None, None, None] + noise
+    return FashionMNIST(images, labels, images.clone(), labels.clone(), Path("."))
+
+
+def test_flip_and_crop_returns_a_window_of_the_padded_possibly_flipped_image() -> None:
+    images = torch.arange(8 * 28 * 28, dtype=torch.float32).reshape(8, 1, 28, 28)
+    out = flip_and_crop(images, torch.Generator().manual_seed(1), padding=2)
+    assert out.shape == images.shape and out.dtype == images.dtype
+    for sample, result in zip(images, out, strict=True):
+        candidates = []
+        for source in (sample, sample.flip(-1)):
+            padded = nn.functional.pad(source, (2, 2, 2, 2))
+            candidates += [padded[:, y : y + 28, x : x + 28] for y in range(5) for x in range(5)]
+        assert any(torch.equal(result, c) for c in candidates)
+
+
+def test_flip_and_crop_varies_per_sample_and_repeats_per_seed() -> None:
+    images = torch.rand(64, 1, 28, 28)
+    first = flip_and_crop(images, torch.Generator().manual_seed(3))
+    again = flip_and_crop(images, torch.Generator().manual_seed(3))
+    other = flip_and_crop(images, torch.Generator().manual_seed(4))
+    assert torch.equal(first, again)
+    assert not torch.equal(first, other)
+    unchanged = sum(torch.equal(a, b) for a, b in zip(first, images, strict=True))
+    assert unchanged < 16  # 1 in 50 samples keeps offset (2, 2) and no flip
+
+
+def test_flip_and_crop_keeps_uint8() -> None:
+    images = torch.randint(0, 255, (4, 1, 28, 28), dtype=torch.uint8)
+    assert flip_and_crop(images, torch.Generator().manual_seed(0)).dtype == torch.uint8
+
+
+def test_normalise_standardises_uint8() -> None:
+    x = normalise(torch.full((1, 1, 2, 2), 255, dtype=torch.uint8))
+    assert torch.allclose(x, torch.full((1, 1, 2, 2), (1.0 - 0.2860) / 0.3530))
+
+
+@pytest.mark.parametrize("augment", [False, True])
+def test_train_classifier_learns_and_reports_steps(augment: bool) -> None:
+    torch.manual_seed(0)
+    data = _data()
+    model = nn.Sequential(nn.Flatten(), nn.Linear(784, 10))
+    steps: list[tuple[int, int]] = []
+    result = train_classifier(
+        model, data, steps=60, batch_size=32, lr=0.05, augment=augment,
+        on_step=lambda s, t: steps.append((s, t)),
+    )  # fmt: skip
+    assert steps == [(s, 60) for s in range(1, 61)]
+    assert result.steps == 60 and result.seconds > 0
+    assert evaluate(model, data.test_images, data.test_labels, batch_size=10) == 1.0
+    assert result.final_loss < 0.1
+
+
+def test_train_classifier_stops_on_a_nan_loss() -> None:
+    class Broken(nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.weight = nn.Parameter(torch.zeros(1))
+
+        def forward(self, x: torch.Tensor) -> torch.Tensor:
+            return torch.full((x.shape[0], 10), float("nan")) * self.weight
+
+    with pytest.raises(FloatingPointError, match="became nan at step 1"):
+        train_classifier(Broken(), _data(), steps=5, batch_size=8, lr=0.1)
+
+
+@pytest.mark.parametrize("steps", [1, 5, 9, 10])
+def test_short_runs_train_without_a_schedule_error(steps: int) -> None:
+    model = nn.Sequential(nn.Flatten(), nn.Linear(784, 10))
+    assert train_classifier(model, _data(), steps=steps, batch_size=8, lr=0.01).steps == steps
+
+
+def test_evaluate_restores_training_mode() -> None:
+    model = nn.Sequential(nn.Flatten(), nn.Linear(784, 10))
+    model.train()
+    data = _data(20)
+    accuracy = evaluate(model, data.test_images, data.test_labels, batch_size=7)
+    assert model.training
+    assert 0.0 <= accuracy <= 1.0
