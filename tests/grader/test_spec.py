@@ -76,24 +76,19 @@ def test_load_resnet_fields() -> None:
     assert spec.forbidden == ("torchvision", "timm")
     assert spec.data == "fashion-mnist"
     assert list(spec.profiles) == ["quick", "full"]
-    assert spec.profiles["quick"] == Profile(
-        name="quick",
-        steps=400,
-        batch_size=128,
-        lr=0.1,
-        threshold=0.82,
-        timeout_s=300.0,
-        train_timeout_s=150.0,
-        params={"layers": [1, 1, 1, 1], "base_width": 8},
-    )
-    full = spec.profile("full")
-    assert (full.steps, full.threshold, full.timeout_s, full.train_timeout_s) == (
-        2000,
-        0.92,
-        1800.0,
-        1500.0,
-    )
-    assert full.params == {"layers": [2, 2, 2, 2], "base_width": 16}
+
+
+def test_resnet_profiles_follow_the_issue() -> None:
+    """Thresholds are tuned from measurement (docs/benchmarks.md); the rules they obey are not."""
+    quick, full = (load_assignment("resnet").profile(p) for p in ("quick", "full"))
+    assert full.threshold >= 0.92  # issue 2: full (GPU) asks for at least 0.92
+    assert full.threshold > quick.threshold
+    assert full.steps * full.batch_size > quick.steps * quick.batch_size
+    for profile in (quick, full):
+        assert set(profile.params) >= {"layers", "base_width"}
+        assert len(profile.params["layers"]) == 4
+        assert profile.train_timeout_s < profile.timeout_s
+    assert quick.params.get("augment", False) is False
 
 
 def test_resnet_paths_exist() -> None:
