@@ -130,7 +130,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     config.hook.pytest_deselected(items=[i for i in items if check_id(i) in skip])
     items[:] = kept
     if (rec := _recorder(config)) is not None:
-        rec.emit("collected", checks=[{k: v for k, v in check_meta(i).items()} for i in kept])
+        rec.emit("collected", checks=[check_meta(i) for i in kept])
 
 
 @pytest.hookimpl(wrapper=True)
