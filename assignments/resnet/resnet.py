@@ -6,8 +6,8 @@ CVPR 2016, arXiv:1512.03385. We build the "v1.5" variant (the one torchvision sh
 Bottleneck block puts its stride on the 3x3 convolution, not on the first 1x1.
 
 Rules:
-    * Use only ``torch`` and ``torch.nn``. Importing ``torchvision`` or ``timm`` fails the
-      assignment.
+    * Use only ``torch`` and ``torch.nn``. A check fails any use of ``torchvision`` or
+      ``timm``, and the accuracy check trains the classes you write here.
     * Keep every class name, argument name and attribute name given here: the grader
       inspects them (``conv1``, ``bn1``, ..., ``shortcut``, ``layer1``, ..., ``fc``).
     * Every convolution is followed by BatchNorm, so create convolutions with ``bias=False``.
