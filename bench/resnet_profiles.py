@@ -1,6 +1,7 @@
 """Accuracy and training time of the reference ResNet under a profile, across seeds.
 
 Usage: python bench/resnet_profiles.py [--profile quick|full] [--seeds 0 1 2] [--device cpu]
+                                       [--steps N]
 
 For each seed: the model's parameter count, training seconds, test accuracy, and the margin
 over the profile's threshold. This is how the thresholds in assignments/resnet/assignment.yaml
@@ -10,6 +11,7 @@ were set (results in docs/benchmarks.md). One training at a time; keep the machi
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import statistics
 
 import torch
@@ -25,8 +27,11 @@ def main() -> None:
     parser.add_argument("--profile", default="quick")
     parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
     parser.add_argument("--device", default="cpu")
+    parser.add_argument("--steps", type=int, help="try another step count than the profile's")
     args = parser.parse_args()
     profile = load_assignment("resnet").profile(args.profile)
+    if args.steps:
+        profile = dataclasses.replace(profile, steps=args.steps)
     data = load_fashion_mnist(args.device)
     accuracies = []
     for seed in args.seeds:
