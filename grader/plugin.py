@@ -233,6 +233,12 @@ def classify(
     exc = excinfo.value
     submission = str(item.config.getoption("--submission") or "")
     if isinstance(exc, CheckTimeout):
+        if check_meta(item)["training"]:
+            return "timeout", (
+                f"training did not finish within {_timeout(item):.0f} s, the profile's limit, set "
+                "far above what a correct solution needs on an idle machine: if other programs "
+                "were busy, grade again; otherwise look for a slow loop in forward"
+            )
         return "timeout", (
             f"did not finish within {_timeout(item):.0f} s: look for an endless loop or a "
             "far too slow operation"

@@ -700,3 +700,41 @@ def test_child_exits_when_its_parent_dies(tmp_path: Path) -> None:
     while _children_running(spec.suite) and time.monotonic() < deadline:
         time.sleep(0.2)
     assert not _children_running(spec.suite)
+
+
+TRAINING_SUITE = """\
+import pytest
+
+check = pytest.mark.check
+
+
+@check(points=1, title="first", timeout=60)
+def test_first(submission):
+    assert submission.add(1, 2) == 3
+
+
+@check(points=3, title="trains", training=True)
+def test_trains(submission):
+    submission.slow()
+"""
+
+
+def test_training_check_uses_the_profile_limit_and_says_the_machine_may_be_busy(
+    tmp_path: Path,
+) -> None:
+    spec = _spec(tmp_path, TRAINING_SUITE, name="test_training_limit.py")
+    quick = dataclasses.replace(spec.profile("quick"), train_timeout_s=2.0)
+    spec = dataclasses.replace(spec, profiles={**spec.profiles, "quick": quick})
+    (tmp_path / "fake" / "assignment.yaml").write_text(
+        SPEC_YAML.replace(
+            "quick: {steps: 1, batch_size: 1, lr: 0.1, threshold: 0.5}",
+            "quick: {steps: 1, batch_size: 1, lr: 0.1, threshold: 0.5, train_timeout_s: 2}",
+        ),
+        encoding="utf-8",
+    )
+    report = grade(spec, _submission(tmp_path, "slow.py", SLOW), device="cpu", profile="quick")
+    assert _statuses(report) == [("first", "passed", 1.0, 1.0), ("trains", "timeout", 0.0, 3.0)]
+    assert report.checks[1].message.startswith(
+        "training did not finish within 2 s, the profile's limit, set far above what a correct "
+        "solution needs on an idle machine: if other programs were busy, grade again"
+    )
