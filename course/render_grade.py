@@ -19,6 +19,7 @@ from rich.progress import (
 from rich.table import Table
 from rich.text import Text
 
+from course.render_study import format_score
 from grader.results import CheckResult, GradeReport
 from grader.runner import Event
 from grader.workspace import InitResult
@@ -29,10 +30,6 @@ STATUS_STYLE = {
     "error": ("error", "red"),
     "timeout": ("timeout", "yellow"),
 }
-
-
-def _points(value: float) -> str:
-    return f"{value:g}"
 
 
 def _message(check: CheckResult) -> Text:
@@ -47,7 +44,7 @@ def _message(check: CheckResult) -> Text:
 def report_table(report: GradeReport) -> Table:
     """The per-check table: check, points, status, message or hint."""
     table = Table(
-        title=f"{report.assignment}: {_points(report.score)}/{_points(report.max_score)} points",
+        title=f"{report.assignment}: {format_score(report.score, report.max_score)} points",
         box=box.SIMPLE_HEAVY,
         show_footer=False,
         title_justify="left",
@@ -60,7 +57,7 @@ def report_table(report: GradeReport) -> Table:
         label, style = STATUS_STYLE[check.status]
         table.add_row(
             Text(check.title),
-            f"{_points(check.points)}/{_points(check.max_points)}",
+            format_score(check.points, check.max_points),
             Text(label, style=style),
             _message(check),
         )
@@ -70,7 +67,7 @@ def report_table(report: GradeReport) -> Table:
 def summary_line(report: GradeReport) -> str:
     """``Score 110/110 · cpu · quick profile · 27.6 s``."""
     return (
-        f"Score {_points(report.score)}/{_points(report.max_score)} · {report.device} · "
+        f"Score {format_score(report.score, report.max_score)} · {report.device} · "
         f"{report.profile} profile · {report.duration_s:.1f} s"
     )
 

@@ -39,6 +39,11 @@ def format_points(points: float) -> str:
     return f"{points:g}"
 
 
+def format_score(points: float, max_points: float) -> str:
+    """Earned over available points: ``(8.5, 10.0)`` -> ``"8.5/10"``."""
+    return f"{format_points(points)}/{format_points(max_points)}"
+
+
 def logged_line(entry: StudyEntry) -> str:
     """The confirmation ``course log`` prints.
 
@@ -124,7 +129,7 @@ def _grades_table(report: WeeklyReport) -> RenderableType:
     for grade in report.grades:
         table.add_row(
             Text(grade.assignment),
-            f"{format_points(grade.best_score)}/{format_points(grade.max_score)}",
+            format_score(grade.best_score, grade.max_score),
             str(grade.attempts),
             grade.last_day.isoformat(),
         )

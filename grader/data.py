@@ -19,6 +19,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import http.client
+import math
 import os
 import shutil
 import struct
@@ -155,16 +156,10 @@ def parse_idx(payload: bytes, shape: tuple[int, ...]) -> bytes:
     if zero != 0 or dtype != _IDX_DTYPE_UINT8 or tuple(found) != shape:
         raise DataError("unexpected IDX header", (zero, dtype, dims, found), f"expected {shape}")
     data = payload[header:]
-    if len(data) != _prod(shape):
-        raise DataError("IDX data has the wrong size", len(data), f"expected {_prod(shape)} bytes")
+    size = math.prod(shape)
+    if len(data) != size:
+        raise DataError("IDX data has the wrong size", len(data), f"expected {size} bytes")
     return data
-
-
-def _prod(shape: tuple[int, ...]) -> int:
-    n = 1
-    for s in shape:
-        n *= s
-    return n
 
 
 def download(target: Path, opener: Callable[[str], bytes] | None = None) -> Path:

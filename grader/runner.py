@@ -20,13 +20,13 @@ import tempfile
 import time
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
-from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
 from course.errors import DataError, EnvironmentProblem, UsageError
 from grader.results import CheckResult, GradeReport, Status
 from grader.spec import AssignmentSpec
+from tracker.store import utc_timestamp
 
 MAX_RESTARTS = 3
 _POLL_S = 0.1
@@ -129,7 +129,7 @@ def grade(
     budget = spec.profile(profile)
     if not submission.is_file():
         raise UsageError("submission file not found", str(submission), "check the path")
-    started_at = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    started_at = utc_timestamp()
     digest = sha256_file(submission)
     limit = budget.timeout_s if timeout_s is None else timeout_s
     start = time.perf_counter()

@@ -168,6 +168,7 @@ def log_study(
             day.isoformat(),
             f"Today is {today.isoformat()}; pass --date today or an earlier date",
         )
+    created_at = utc_timestamp(now)
     with transaction(db):
         logged = minutes_on(db, day)
         if logged + minutes > MINUTES_PER_DAY:
@@ -186,10 +187,10 @@ def log_study(
                 "minutes": minutes,
                 "topic": topic,
                 "note": note,
-                "created_at": utc_timestamp(now),
+                "created_at": created_at,
             },
         )
-    return StudyEntry.from_row(db.table("study_log").get(entry_id))
+    return StudyEntry(entry_id, day, minutes, topic, note, created_at)
 
 
 def minutes_on(db: Database, day: date) -> int:

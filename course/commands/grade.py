@@ -81,9 +81,6 @@ def init_command(directory: Path) -> None:
         click.echo(line)
 
 
-COMMANDS: list[click.Command] = [grade_command, init_command]
-
-
 @click.command("data")
 @click.option("--no-download", is_flag=True, help="Only look; never download.")
 def data_command(no_download: bool) -> None:
@@ -91,4 +88,4 @@ def data_command(no_download: bool) -> None:
     click.echo(str(ensure_dataset(allow_download=not no_download)))
 
 
-COMMANDS.append(data_command)
+COMMANDS: list[click.Command] = [grade_command, init_command, data_command]
