@@ -123,7 +123,13 @@ def attempts(db: Database, assignment: str | None = None) -> list[Attempt]:
 
 
 def _parse_timestamp(text: str) -> datetime | None:
-    """``text`` as an aware datetime (naive ones are UTC), or ``None`` when it is not ISO."""
+    """``text`` as an aware datetime (naive ones are UTC), or ``None`` when it is not ISO.
+
+    A trailing ``Z`` (how :func:`tracker.store.utc_timestamp` writes UTC) is read as
+    ``+00:00``: ``datetime.fromisoformat`` accepts ``Z`` only from Python 3.11.
+    """
+    if text.endswith("Z"):
+        text = text[:-1] + "+00:00"
     try:
         moment = datetime.fromisoformat(text)
     except ValueError:

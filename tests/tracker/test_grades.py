@@ -14,7 +14,7 @@ import pytest
 from sqlite_utils import Database
 
 from grader.results import CheckResult, GradeReport
-from tracker.grades import Attempt, attempts, record_attempt
+from tracker.grades import Attempt, _parse_timestamp, attempts, record_attempt
 from tracker.store import open_db
 
 
@@ -154,3 +154,17 @@ def test_attempts_newest_first_and_by_assignment(
     )
     assert [a.id for a in attempts(db, "resnet")] == [3, 1]
     assert attempts(db, "vit") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2026-11-21T04:49:00Z", datetime(2026, 11, 21, 4, 49, tzinfo=timezone.utc)),
+        ("2026-11-21T04:49:00+00:00", datetime(2026, 11, 21, 4, 49, tzinfo=timezone.utc)),
+        ("2026-11-21T04:49:00", datetime(2026, 11, 21, 4, 49, tzinfo=timezone.utc)),
+        ("not a time", None),
+        ("", None),
+    ],
+)
+def test_parse_timestamp_reads_the_stored_utc_form(text: str, expected: datetime | None) -> None:
+    assert _parse_timestamp(text) == expected
