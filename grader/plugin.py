@@ -22,13 +22,14 @@ import time
 import traceback
 import types
 from collections.abc import Callable, Generator, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from course.errors import DataError
+from grader.forbidden import ForbiddenCall, guard_calls, resolve
 from grader.spec import AssignmentSpec, Profile, parse_spec
 
 _MESSAGE_LIMIT = 400
@@ -215,6 +216,33 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
         rec.emit("finished", exitstatus=int(exitstatus))
 
 
+def pytest_unconfigure(config: pytest.Config) -> None:
+    guards: ExitStack | None = getattr(config, "_course_guards", None)
+    if guards is not None:
+        guards.close()
+
+
+def _install_guards(config: pytest.Config, path: Path) -> None:
+    """Refuse the spec's ``forbidden_calls`` from the submission, before it is imported.
+
+    Installed first, a ``from torch import lstm`` in the student's file binds the guarded
+    function. Names this torch version lacks are left out (nothing to reach).
+    """
+    spec: AssignmentSpec | None = getattr(config, "_course_spec", None)
+    if spec is None or not spec.forbidden_calls or hasattr(config, "_course_guards"):
+        return
+    present = {}
+    for name, reason in spec.forbidden_calls.items():
+        try:
+            resolve(name)
+        except ValueError:
+            continue
+        present[name] = reason
+    guards = ExitStack()
+    guards.enter_context(guard_calls(present, path))
+    config._course_guards = guards  # type: ignore[attr-defined]
+
+
 def classify(
     excinfo: pytest.ExceptionInfo[BaseException] | None,
     item: pytest.Item,
@@ -249,6 +277,8 @@ def classify(
         if (rec := _recorder(item.config)) is not None:
             rec.emit("environment", message=exc.message)
         return "error", _clip(exc.message)
+    if isinstance(exc, ForbiddenCall):
+        return "error", _clip(f"{exc}{_where(excinfo, submission)}")
     if isinstance(exc, SystemExit):
         return "error", f"your code called sys.exit({exc.code!r}){_where(excinfo, submission)}"
     if isinstance(exc, pytest.fail.Exception) or (
@@ -325,6 +355,7 @@ def submission(submission_path: Path, pytestconfig: pytest.Config) -> types.Modu
     failure: str | None = getattr(pytestconfig, "_course_import_failure", None)
     if failure is not None:
         raise SubmissionImportError(failure)
+    _install_guards(pytestconfig, submission_path)
     try:
         return import_submission(submission_path)
     except CheckTimeout:

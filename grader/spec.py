@@ -74,11 +74,15 @@ class AssignmentSpec:
         timeout_s: Wall-clock limit of a whole attempt in seconds.
         check_timeout_s: Default wall-clock limit of one check in seconds.
         memory_mb: Address-space limit of the grading process on CPU, in MiB.
-        forbidden: Dotted names the submission may not use (``torchvision``, ``torch.nn.LSTM``).
+        forbidden: Dotted names the submission may not use (``torchvision``, ``torch.nn.LSTM``;
+            ``*`` matches within one part), found statically in its source.
         data: Data set the suite needs (``fashion-mnist``) or ``None``; checked before grading.
         profiles: ``quick`` and ``full``.
         folder: The assignment folder.
         suite: The hidden pytest suite, ``grader/suites/test_<name>.py``.
+        forbidden_calls: Functions refused at run time when the submission reaches them, mapped
+            to the reason shown (``torch._VF.lstm``: ``what torch.nn.LSTM runs``); see
+            :func:`grader.forbidden.guard_calls`.
     """
 
     name: str
@@ -93,6 +97,7 @@ class AssignmentSpec:
     profiles: dict[str, Profile]
     folder: Path
     suite: Path
+    forbidden_calls: dict[str, str] = field(default_factory=dict)
 
     @property
     def skeleton(self) -> Path:
@@ -179,6 +184,13 @@ def parse_spec(path: Path) -> AssignmentSpec:
     forbidden = raw.get("forbidden", [])
     if not isinstance(forbidden, list) or not all(isinstance(f, str) for f in forbidden):
         raise AssignmentError(f"{where}: forbidden must be a list of dotted names", forbidden)
+    calls = raw.get("forbidden_calls") or {}
+    if not isinstance(calls, dict) or not all(
+        isinstance(k, str) and isinstance(v, str) for k, v in calls.items()
+    ):
+        raise AssignmentError(
+            f"{where}: forbidden_calls must map dotted function names to a reason", calls
+        )
     return AssignmentSpec(
         name=name,
         title=_get(raw, "title", str, where),
@@ -192,6 +204,7 @@ def parse_spec(path: Path) -> AssignmentSpec:
         profiles=profiles,
         folder=path.parent,
         suite=suites_root() / f"test_{name}.py",
+        forbidden_calls=dict(calls),
     )
 
 

@@ -1,10 +1,16 @@
-"""`grader.forbidden.find_forbidden`: static detection of forbidden APIs through aliases."""
+"""`grader.forbidden`: static detection of forbidden APIs through aliases; the run-time guard."""
 
 from __future__ import annotations
 
-import pytest
+import importlib.util
+import sys
+import types
+from pathlib import Path
 
-from grader.forbidden import Finding, find_forbidden
+import pytest
+import torch
+
+from grader.forbidden import Finding, ForbiddenCall, find_forbidden, guard_calls, matches, resolve
 
 FORBIDDEN = ("torchvision", "timm", "torch.nn.LSTM")
 
@@ -191,3 +197,125 @@ def test_submodule_import_without_alias() -> None:
         (1, "torchvision", "torchvision.models"),
         (2, "torchvision", "torchvision.models.resnet18"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("full", "pattern", "expected"),
+    [
+        ("torch.nn.RNNCell", "torch.nn.RNN*", True),
+        ("torch.nn.RNN", "torch.nn.RNN*", True),
+        ("torch.nn.RNNBase.forward", "torch.nn.RNN*", True),
+        ("torch.nn.Linear", "torch.nn.RNN*", False),
+        ("torch.nn", "torch.nn.RNN*", False),
+        ("torch.lstm_cell", "torch.lstm*", True),
+        ("torch.linalg", "torch.lstm*", False),
+        ("torchvision.models", "torchvision", True),
+        ("torchvisionx", "torchvision", False),
+        ("torch.nn.LSTMCell", "torch.nn.LSTM", False),
+    ],
+)
+def test_matches(full: str, pattern: str, expected: bool) -> None:
+    assert matches(full, pattern) is expected
+
+
+def test_wildcard_patterns_in_source() -> None:
+    source = "import torch\nfrom torch import nn\n\ncell = nn.RNNCell(2, 3)\nh = torch.lstm_cell\n"
+    assert _found(source, ("torch.nn.RNN*", "torch.lstm*")) == [
+        (4, "torch.nn.RNN*", "torch.nn.RNNCell"),
+        (5, "torch.lstm*", "torch.lstm_cell"),
+    ]
+
+
+def test_resolve() -> None:
+    owner, attr = resolve("torch._VF.lstm")
+    assert (owner, attr) == (sys.modules["torch._VF"], "lstm")
+    assert resolve("torch.nn.functional.linear") == (torch.nn.functional, "linear")
+    assert resolve("torch.nn.LSTM.forward") == (torch.nn.LSTM, "forward")
+
+
+@pytest.mark.parametrize(
+    ("dotted", "message"),
+    [
+        ("torch.no_such_function", "torch.no_such_function: no such function"),
+        (
+            "torch.nn.NoSuchClass.forward",
+            "torch.nn.NoSuchClass.forward: torch.nn has no attribute NoSuchClass",
+        ),
+        ("no_such_module.f", "no_such_module.f: no prefix is an importable module"),
+    ],
+)
+def test_resolve_unknown(dotted: str, message: str) -> None:
+    with pytest.raises(ValueError) as info:
+        resolve(dotted)
+    assert str(info.value) == message
+
+
+_STUDENT = """\
+import torch
+from torch import nn
+
+
+def through_the_module(x):
+    return nn.LSTM(3, 4)(x)
+
+
+def direct(x, h, c, w_ih, w_hh):
+    return torch.lstm_cell(x, (h, c), w_ih, w_hh)
+
+
+def allowed(x):
+    return torch.tanh(x)
+"""
+
+
+def _student(tmp_path: Path) -> types.ModuleType:
+    path = tmp_path / "student.py"
+    path.write_text(_STUDENT, encoding="utf-8")
+    spec = importlib.util.spec_from_file_location("_guard_student", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_guard_refuses_calls_from_the_submission_only(tmp_path: Path) -> None:
+    student = _student(tmp_path)
+    calls = {"torch._VF.lstm": "what torch.nn.LSTM runs", "torch.lstm_cell": "a fused kernel"}
+    x = torch.randn(2, 1, 3)
+    with guard_calls(calls, tmp_path / "student.py"):
+        with pytest.raises(ForbiddenCall) as info:
+            student.through_the_module(x)
+        assert str(info.value) == (
+            "your code called torch._VF.lstm (what torch.nn.LSTM runs), which this assignment "
+            "forbids: write the computation yourself"
+        )
+        assert info.value.name == "torch._VF.lstm"
+        weights = torch.randn(16, 3), torch.randn(16, 4)
+        with pytest.raises(ForbiddenCall, match=r"torch\.lstm_cell"):
+            student.direct(torch.randn(1, 3), torch.zeros(1, 4), torch.zeros(1, 4), *weights)
+        # The grader's own use of the same kernels goes through, and so do allowed calls.
+        output, _ = torch.nn.LSTM(3, 4)(x)
+        assert output.shape == (2, 1, 4)
+        assert torch.equal(student.allowed(x), torch.tanh(x))
+    # Outside the context nothing is refused, and torch's attributes are as before.
+    assert student.through_the_module(x)[0].shape == (2, 1, 4)
+    assert "lstm" not in vars(sys.modules["torch._VF"])
+    assert torch.lstm_cell is torch._C._VariableFunctions.lstm_cell
+
+
+def test_guard_restores_after_an_exception(tmp_path: Path) -> None:
+    original = torch.lstm_cell
+    with pytest.raises(RuntimeError), guard_calls({"torch.lstm_cell": ""}, tmp_path / "s.py"):
+        assert torch.lstm_cell is not original
+        raise RuntimeError("boom")
+    assert torch.lstm_cell is original
+
+
+def test_guard_with_an_unknown_name_patches_nothing(tmp_path: Path) -> None:
+    original = torch.lstm_cell
+    with (
+        pytest.raises(ValueError, match=r"torch\.no_such_kernel"),
+        guard_calls({"torch.lstm_cell": "", "torch.no_such_kernel": ""}, tmp_path / "s.py"),
+    ):
+        pass
+    assert torch.lstm_cell is original
