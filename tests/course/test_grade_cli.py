@@ -131,7 +131,7 @@ def test_unknown_assignment(runner: CliRunner, outside: Path) -> None:
     result = runner.invoke(cli, ["grade", "nosuch"])
     assert result.exit_code == 2
     assert result.stdout == ""
-    assert result.stderr == "Error: unknown assignment: nosuch. choose one of: resnet\n"
+    assert result.stderr == "Error: unknown assignment: nosuch. choose one of: lstm, resnet\n"
 
 
 def test_solution_and_submission(runner: CliRunner, outside: Path) -> None:
@@ -206,6 +206,8 @@ def test_init(runner: CliRunner, tmp_path: Path) -> None:
     assert result.stdout.splitlines() == [
         f"Workspace ready: {target}",
         "  created course.yaml",
+        "  created lstm/lstm.py",
+        "  created lstm/README.md",
         "  created resnet/resnet.py",
         "  created resnet/README.md",
         f"Next: edit a skeleton, then run `course grade NAME` inside {target}.",
@@ -224,6 +226,8 @@ def test_init_again_keeps_files(runner: CliRunner, tmp_path: Path) -> None:
     assert result.stdout.splitlines() == [
         f"Workspace ready: {target}",
         "  kept    course.yaml (already there, not touched)",
+        "  kept    lstm/lstm.py (already there, not touched)",
+        "  kept    lstm/README.md (already there, not touched)",
         "  kept    resnet/resnet.py (already there, not touched)",
         "  kept    resnet/README.md (already there, not touched)",
         f"Next: edit a skeleton, then run `course grade NAME` inside {target}.",

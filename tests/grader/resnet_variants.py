@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from grader.spec import solutions_root
+from tests.grader.variants import edited_source, write_edited
 
 DESCRIPTIONS: dict[str, str] = {
     "missing_bn": "no BatchNorm anywhere (no `bn1`/`bn2`/`bn3` attributes, none in the stem or projection); convs have `bias=True` instead.",
@@ -179,22 +179,10 @@ VARIANTS: dict[str, list[tuple[str, str]]] = {
 
 
 def variant_source(name: str) -> str:
-    """The solution's source with variant ``name``'s edits applied.
-
-    Raises:
-        AssertionError: an edit's ``old`` text is not in the solution exactly once.
-    """
-    text = (solutions_root() / "resnet.py").read_text(encoding="utf-8")
-    for old, new in VARIANTS[name]:
-        count = text.count(old)
-        assert count == 1, f"variant {name}: edit text found {count} times in the solution"
-        text = text.replace(old, new)
-    return text
+    """The solution's source with variant ``name``'s edits applied."""
+    return edited_source("resnet.py", name, VARIANTS[name])
 
 
 def write_variant(name: str, folder: Path) -> Path:
     """Write variant ``name`` to ``folder/resnet.py`` and return the path."""
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / "resnet.py"
-    path.write_text(variant_source(name), encoding="utf-8")
-    return path
+    return write_edited("resnet.py", name, VARIANTS[name], folder)

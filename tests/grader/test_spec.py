@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from course.errors import AssignmentError, UsageError
+from grader.forbidden import resolve
 from grader.spec import (
     Profile,
     assignments_root,
@@ -25,6 +26,8 @@ timeout_s: 90
 check_timeout_s: 7
 memory_mb: 2048
 forbidden: [torchvision, torch.nn.LSTM]
+forbidden_calls:
+  torch._VF.lstm: what torch.nn.LSTM runs
 profiles:
   quick:
     steps: 3
@@ -91,19 +94,44 @@ def test_resnet_profiles_follow_the_issue() -> None:
     assert quick.params.get("augment", False) is False
 
 
-def test_resnet_paths_exist() -> None:
-    spec = load_assignment("resnet")
-    assert spec.folder == assignments_root() / "resnet"
-    assert spec.skeleton == spec.folder / "resnet.py"
+@pytest.mark.parametrize("name", list_assignments())
+def test_packaged_paths_exist(name: str) -> None:
+    spec = load_assignment(name)
+    assert spec.folder == assignments_root() / name
+    assert spec.skeleton == spec.folder / f"{name}.py"
     assert spec.readme == spec.folder / "README.md"
-    assert spec.solution == solutions_root() / "resnet.py"
-    assert spec.suite == suites_root() / "test_resnet.py"
+    assert spec.solution == solutions_root() / f"{name}.py"
+    assert spec.suite == suites_root() / f"test_{name}.py"
     for path in (spec.skeleton, spec.readme, spec.solution, spec.suite):
         assert path.is_file(), path
 
 
+@pytest.mark.parametrize("name", list_assignments())
+def test_packaged_forbidden_calls_exist_in_this_torch(name: str) -> None:
+    """A misspelt kernel name would silently guard nothing in the grading process."""
+    for dotted in load_assignment(name).forbidden_calls:
+        owner, attr = resolve(dotted)
+        assert callable(getattr(owner, attr)), dotted
+
+
+def test_load_lstm_fields() -> None:
+    spec = load_assignment("lstm")
+    assert (spec.title, spec.topic, spec.module) == (
+        "LSTM and GRU from the gate equations",
+        "RNN",
+        "lstm.py",
+    )
+    assert spec.data == "fashion-mnist"
+    assert "torch.nn.LSTM" in spec.forbidden and "torch.nn.RNN*" in spec.forbidden
+    assert spec.forbidden_calls["torch._VF.lstm"] == "what torch.nn.LSTM runs"
+    quick, full = spec.profile("quick"), spec.profile("full")
+    assert (quick.steps, quick.batch_size, quick.params["hidden_size"]) == (400, 128, 128)
+    assert full.threshold > quick.threshold
+    assert full.steps > quick.steps
+
+
 def test_list_assignments() -> None:
-    assert "resnet" in list_assignments()
+    assert {"lstm", "resnet"} <= set(list_assignments())
     assert list_assignments() == sorted(list_assignments())
 
 
@@ -118,7 +146,7 @@ def test_list_assignments_of_a_root(tmp_path: Path) -> None:
 def test_unknown_assignment_names_the_known_ones(name: str) -> None:
     with pytest.raises(AssignmentError) as info:
         load_assignment(name)
-    assert info.value.message == f"unknown assignment: {name}. choose one of: resnet"
+    assert info.value.message == f"unknown assignment: {name}. choose one of: lstm, resnet"
     assert isinstance(info.value, UsageError)
     assert info.value.exit_code == 2
 
@@ -153,6 +181,7 @@ def test_valid_spec(tmp_path: Path) -> None:
     assert spec.suite == suites_root() / "test_fake.py"
     assert (spec.timeout_s, spec.check_timeout_s, spec.memory_mb) == (90.0, 7.0, 2048)
     assert spec.forbidden == ("torchvision", "torch.nn.LSTM")
+    assert spec.forbidden_calls == {"torch._VF.lstm": "what torch.nn.LSTM runs"}
     assert spec.data is None
     assert spec.profiles["full"] == Profile(
         name="full",
@@ -184,11 +213,14 @@ def test_defaults_when_optional_fields_are_missing(tmp_path: Path) -> None:
     text = "\n".join(
         line
         for line in VALID.splitlines()
-        if not line.startswith(("timeout_s", "check_timeout_s", "memory_mb", "forbidden"))
+        if not line.startswith(
+            ("timeout_s", "check_timeout_s", "memory_mb", "forbidden", "  torch._VF")
+        )
     )
     spec = parse_spec(_write(tmp_path, text))
     assert (spec.timeout_s, spec.check_timeout_s, spec.memory_mb) == (300.0, 120.0, 8192)
     assert spec.forbidden == ()
+    assert spec.forbidden_calls == {}
     assert spec.profiles["quick"].timeout_s == 300.0
     assert spec.profiles["quick"].train_timeout_s == 120.0
 
@@ -269,6 +301,11 @@ def test_missing_profile_field(tmp_path: Path, key: str) -> None:
             "forbidden: [torchvision, torch.nn.LSTM]",
             "forbidden: [1, 2]",
             "forbidden must be a list of dotted names: [1, 2]",
+        ),
+        (
+            "  torch._VF.lstm: what torch.nn.LSTM runs",
+            "  torch._VF.lstm: [1]",
+            "forbidden_calls must map dotted function names to a reason: {'torch._VF.lstm': [1]}",
         ),
         ("module: fake.py", "module: fake", "module must be a file name ending in .py: fake"),
         (

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -19,9 +20,10 @@ from grader.workspace import (
 CONFIG_TEXT = (
     "# course workspace: `course grade NAME` run in here grades NAME/<file>.\n"
     "# database: course.db   # optional: keep the tracker database here instead\n"
-    "assignments: [resnet]\n"
+    "assignments: [lstm, resnet]\n"
 )
-ALL_FILES = ["course.yaml", "resnet/resnet.py", "resnet/README.md"]
+ASSIGNMENT_FILES = ["lstm/lstm.py", "lstm/README.md", "resnet/resnet.py", "resnet/README.md"]
+ALL_FILES = ["course.yaml", *ASSIGNMENT_FILES]
 
 
 @pytest.fixture
@@ -39,7 +41,15 @@ def test_init_creates_the_workspace(tmp_path: Path, resnet: AssignmentSpec) -> N
     assert (root / "resnet" / "resnet.py").read_bytes() == resnet.skeleton.read_bytes()
     assert (root / "resnet" / "README.md").read_bytes() == resnet.readme.read_bytes()
     assert sorted(str(p.relative_to(root)) for p in root.rglob("*")) == sorted(
-        ["course.yaml", "resnet", "resnet/README.md", "resnet/resnet.py"]
+        [
+            "course.yaml",
+            "lstm",
+            "lstm/README.md",
+            "lstm/lstm.py",
+            "resnet",
+            "resnet/README.md",
+            "resnet/resnet.py",
+        ]
     )
 
 
@@ -57,16 +67,26 @@ def test_init_again_keeps_the_students_files(tmp_path: Path, resnet: AssignmentS
     (tmp_path / "resnet" / "README.md").unlink()
     result = init_workspace(tmp_path)
     assert result.created == ["resnet/README.md"]
-    assert result.kept == ["course.yaml", "resnet/resnet.py"]
+    assert result.kept == ["course.yaml", "lstm/lstm.py", "lstm/README.md", "resnet/resnet.py"]
     assert mine.read_bytes() == edited
     assert (tmp_path / "resnet" / "README.md").read_bytes() == resnet.readme.read_bytes()
+
+
+def test_init_adds_an_assignment_published_after_the_workspace_was_made(tmp_path: Path) -> None:
+    init_workspace(tmp_path)
+    shutil.rmtree(tmp_path / "lstm")  # as made before the lstm assignment existed
+    (tmp_path / "resnet" / "resnet.py").write_text("# my work\n", encoding="utf-8")
+    result = init_workspace(tmp_path)
+    assert result.created == ["lstm/lstm.py", "lstm/README.md"]
+    assert result.kept == ["course.yaml", "resnet/resnet.py", "resnet/README.md"]
+    assert (tmp_path / "resnet" / "resnet.py").read_text(encoding="utf-8") == "# my work\n"
 
 
 def test_init_keeps_an_existing_config(tmp_path: Path) -> None:
     (tmp_path / CONFIG_NAME).write_text("database: data/my.db\n", encoding="utf-8")
     result = init_workspace(tmp_path)
     assert result.kept == ["course.yaml"]
-    assert result.created == ["resnet/resnet.py", "resnet/README.md"]
+    assert result.created == ASSIGNMENT_FILES
     assert (tmp_path / CONFIG_NAME).read_text(encoding="utf-8") == "database: data/my.db\n"
     assert result.workspace.database == (tmp_path / "data" / "my.db").resolve()
 

@@ -1,0 +1,206 @@
+# ruff: noqa: E501  (edit texts are data; wrapping them would obscure the code they change)
+"""LSTM/GRU submissions made by editing the reference solution (see ``variants.py``).
+
+``WRONG`` holds versions with one realistic bug each, which must fail the checks written to
+catch it; ``CORRECT`` holds other correct ways to write the same maths (different rounding,
+different structure), which must pass every check: the grader may not fail a correct
+submission because it was not written like ours.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.grader.variants import Edits, write_edited
+
+_HEADER = '"""Reference solution of the LSTM assignment.\n'
+
+
+def _header(text: str) -> tuple[str, str]:
+    return (
+        _HEADER,
+        f'"""{text}\n\nOtherwise a copy of the reference solution of the LSTM assignment.\n',
+    )
+
+
+_CUSTOM_SIGMOID = '''
+
+class _Sigmoid(torch.autograd.Function):
+    """A hand-written sigmoid whose backward forgets the (1 - s) factor."""
+
+    @staticmethod
+    def forward(ctx, x):
+        s = torch.sigmoid(x)
+        ctx.save_for_backward(s)
+        return s
+
+    @staticmethod
+    def backward(ctx, grad):
+        (s,) = ctx.saved_tensors
+        return grad * s  # BUG: d sigmoid / dx is s * (1 - s)
+'''
+
+WRONG: dict[str, Edits] = {
+    "swapped_gates": [
+        _header(
+            "WRONG ON PURPOSE (grader test fixture): LSTM gate order i, g, f, o (TensorFlow's) instead of torch's i, f, g, o."
+        ),
+        (
+            "    i, f, g, o = gates.chunk(4, dim=1)\n",
+            "    i, g, f, o = gates.chunk(4, dim=1)  # BUG: torch's order is i, f, g, o\n",
+        ),
+    ],
+    "forget_wrong_term": [
+        _header(
+            "WRONG ON PURPOSE (grader test fixture): the forget gate scales the candidate and the input gate the old cell state."
+        ),
+        (
+            "    c = f * c + i * g\n",
+            "    c = f * g + i * c  # BUG: f belongs to the old cell state\n",
+        ),
+    ],
+    "gru_paper_reset": [
+        _header(
+            "WRONG ON PURPOSE (grader test fixture): GRU with the reset gate where Cho et al.'s paper puts it, W_hn (r * h), not torch's r * (W_hn h + b_hn)."
+        ),
+        (
+            "    h_r, h_z, h_n = F.linear(h, weight_hh, bias_hh).chunk(3, dim=1)\n",
+            "    h_r, h_z, _ = F.linear(h, weight_hh, bias_hh).chunk(3, dim=1)\n",
+        ),
+        (
+            "    n = torch.tanh(x_n + r * h_n)\n",
+            "    hidden = weight_hh.shape[1]\n"
+            "    b_hn = None if bias_hh is None else bias_hh[2 * hidden :]\n"
+            "    n = torch.tanh(x_n + F.linear(r * h, weight_hh[2 * hidden :], b_hn))  # BUG: paper's placement\n",
+        ),
+    ],
+    "one_bias": [
+        _header(
+            "WRONG ON PURPOSE (grader test fixture): one bias vector per layer (bias_ih only), not torch's two."
+        ),
+        (
+            "            self.bias_ih = nn.Parameter(torch.empty(rows))\n            self.bias_hh = nn.Parameter(torch.empty(rows))\n",
+            '            self.bias_ih = nn.Parameter(torch.empty(rows))\n            self.register_parameter("bias_hh", None)  # BUG: torch has two biases\n',
+        ),
+        (
+            '                setattr(self, f"bias_hh_l{k}", nn.Parameter(torch.empty(rows)))\n',
+            "",
+        ),
+    ],
+    "layers_share_state": [
+        _header(
+            "WRONG ON PURPOSE (grader test fixture): the state is not reset between layers; layer k starts from layer k-1's final state instead of state[k]."
+        ),
+        (
+            "            h, c = h_0[k], c_0[k]\n",
+            "            h, c = (h_0[0], c_0[0]) if k == 0 else (h, c)  # BUG\n",
+        ),
+        ("            h = h_0[k]\n", "            h = h_0[0] if k == 0 else h  # BUG\n"),
+    ],
+    "ignores_given_state": [
+        _header(
+            "WRONG ON PURPOSE (grader test fixture): LSTM and GRU ignore a given initial state and always start from zeros."
+        ),
+        (
+            "        h_0, c_0 = (self._zeros(sequence), self._zeros(sequence)) if state is None else state\n",
+            "        h_0, c_0 = self._zeros(sequence), self._zeros(sequence)  # BUG: state ignored\n",
+        ),
+        (
+            "        h_0 = self._zeros(sequence) if state is None else state\n",
+            "        h_0 = self._zeros(sequence)  # BUG: state ignored\n",
+        ),
+    ],
+    "detached_state": [
+        _header(
+            "WRONG ON PURPOSE (grader test fixture): the LSTM detaches its state at every step, so no gradient flows back through time."
+        ),
+        (
+            "                h, c = lstm_cell(x_t, h, c, *weights)  # type: ignore[arg-type]\n",
+            "                h, c = lstm_cell(x_t, h.detach(), c.detach(), *weights)  # type: ignore[arg-type]  # BUG\n",
+        ),
+    ],
+    "wrong_sigmoid_backward": [
+        _header(
+            "WRONG ON PURPOSE (grader test fixture): a hand-written sigmoid whose backward is grad * s instead of grad * s * (1 - s)."
+        ),
+        (
+            "from torch.nn import functional as F\n",
+            "from torch.nn import functional as F\n" + _CUSTOM_SIGMOID,
+        ),
+        (
+            "    i = torch.sigmoid(i)\n    f = torch.sigmoid(f)\n    g = torch.tanh(g)\n    o = torch.sigmoid(o)\n",
+            "    i = _Sigmoid.apply(i)\n    f = _Sigmoid.apply(f)\n    g = torch.tanh(g)\n    o = _Sigmoid.apply(o)\n",
+        ),
+        (
+            "    r = torch.sigmoid(x_r + h_r)\n    z = torch.sigmoid(x_z + h_z)\n",
+            "    r = _Sigmoid.apply(x_r + h_r)\n    z = _Sigmoid.apply(x_z + h_z)\n",
+        ),
+    ],
+    "hidden_nn_lstm": [
+        _header(
+            "WRONG ON PURPOSE (grader test fixture): LSTM.forward runs torch.nn.LSTM with its weights, reaching the class through a name built at run time so the static check cannot see it."
+        ),
+        (
+            "        sequence = self._time_major(x)\n        h_0, c_0 =",
+            '        builtin = getattr(nn, "LS" + "TM")(\n'
+            "            self.input_size, self.hidden_size, self.num_layers, self.bias, self.batch_first\n"
+            "        ).to(x)\n"
+            "        builtin.load_state_dict(self.state_dict())\n"
+            "        return builtin(x, state)  # BUG: the shortcut this assignment forbids\n"
+            "        sequence = self._time_major(x)\n        h_0, c_0 =",
+        ),
+    ],
+}
+
+DESCRIPTIONS: dict[str, str] = {
+    name: edits[0][1].split("\n")[0].removeprefix('"""') for name, edits in WRONG.items()
+}
+
+CORRECT: dict[str, Edits] = {
+    "fused_matmul": [
+        # one matmul over [x, h] and the stacked weights, the two biases summed first
+        (
+            "    gates = F.linear(x, weight_ih, bias_ih) + F.linear(h, weight_hh, bias_hh)\n",
+            "    gates = torch.cat([x, h], dim=1) @ torch.cat([weight_ih, weight_hh], dim=1).T\n"
+            "    if bias_ih is not None and bias_hh is not None:\n"
+            "        gates = gates + (bias_ih + bias_hh)\n",
+        ),
+    ],
+    "projection_first": [
+        # the input projection of every step in one matmul, then only W_hh inside the loop
+        (
+            "            h, c = h_0[k], c_0[k]\n            outputs = []\n            for x_t in sequence:\n"
+            "                h, c = lstm_cell(x_t, h, c, *weights)  # type: ignore[arg-type]\n",
+            "            h, c = h_0[k], c_0[k]\n            outputs = []\n"
+            "            w_ih, w_hh, b_ih, b_hh = weights\n"
+            "            for p_t in F.linear(sequence, w_ih, b_ih):\n"
+            "                i, f, g, o = (p_t + F.linear(h, w_hh, b_hh)).chunk(4, dim=1)\n"
+            "                c = torch.sigmoid(f) * c + torch.sigmoid(i) * torch.tanh(g)\n"
+            "                h = torch.sigmoid(o) * torch.tanh(c)\n",
+        ),
+    ],
+    "hx_and_explicit_zeros": [
+        # torch's argument name `hx`, zeros made with explicit dtype/device, GRU as h + (1-z)(n-h)
+        (
+            "        return x.new_zeros(self.num_layers, x.shape[1], self.hidden_size)\n",
+            "        return torch.zeros(\n"
+            "            self.num_layers, x.shape[1], self.hidden_size, dtype=x.dtype, device=x.device\n"
+            "        )\n",
+        ),
+        ("    return (1 - z) * n + z * h\n", "    return n + z * (h - n)\n"),
+        (
+            "        self, x: torch.Tensor, state: torch.Tensor | None = None\n    ) -> tuple[torch.Tensor, torch.Tensor]:\n",
+            "        self, x: torch.Tensor, hx: torch.Tensor | None = None\n    ) -> tuple[torch.Tensor, torch.Tensor]:\n",
+        ),
+        (
+            "        h_0 = self._zeros(sequence) if state is None else state\n",
+            "        h_0 = self._zeros(sequence) if hx is None else hx\n",
+        ),
+    ],
+}
+
+
+def write_variant(name: str, folder: Path) -> Path:
+    """Write the wrong or correct variant ``name`` to ``folder/lstm.py`` and return the path."""
+    edits = WRONG.get(name) or CORRECT[name]
+    return write_edited("lstm.py", name, edits, folder)

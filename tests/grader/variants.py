@@ -1,0 +1,38 @@
+"""Submissions made by editing a reference solution: the wrong (and the alternative) versions
+every hidden suite is tested against.
+
+A variant is a list of ``(old, new)`` text replacements applied to ``solutions/<module>``.
+Keeping them as edits (not copies) means a change to the solution carries into every variant,
+and an edit whose ``old`` text no longer appears exactly once fails loudly instead of testing
+something else.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from grader.spec import solutions_root
+
+Edits = list[tuple[str, str]]
+
+
+def edited_source(module: str, name: str, edits: Edits) -> str:
+    """``solutions/<module>`` with ``edits`` applied in order.
+
+    Raises:
+        AssertionError: an edit's ``old`` text is not in the (partly edited) source exactly once.
+    """
+    text = (solutions_root() / module).read_text(encoding="utf-8")
+    for old, new in edits:
+        count = text.count(old)
+        assert count == 1, f"variant {name}: edit text found {count} times in the solution"
+        text = text.replace(old, new)
+    return text
+
+
+def write_edited(module: str, name: str, edits: Edits, folder: Path) -> Path:
+    """Write the edited solution to ``folder/<module>`` and return the path."""
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / module
+    path.write_text(edited_source(module, name, edits), encoding="utf-8")
+    return path
