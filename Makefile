@@ -38,8 +38,11 @@ demo: setup
 	cd $(DEMO)/ws && $(DEMO_ENV) $(COURSE) grade resnet; test $$? -eq 1
 	@echo; echo "== course grade resnet --solution: the reference (full marks)"
 	cd $(DEMO)/ws && $(DEMO_ENV) $(COURSE) grade resnet --solution
+	@echo; echo "== course grade lstm --solution: LSTM/GRU checked against torch.nn.LSTM (full marks)"
+	cd $(DEMO)/ws && $(DEMO_ENV) $(COURSE) grade lstm --solution
 	@echo; echo "== course log and course report weekly"
 	$(DEMO_ENV) $(COURSE) log --hours 2 --topic CNN
+	$(DEMO_ENV) $(COURSE) log --minutes 90 --topic RNN
 	$(DEMO_ENV) $(COURSE) report weekly
 
 lint: $(VENV)/.installed
