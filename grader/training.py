@@ -85,15 +85,18 @@ def train_classifier(
     seed: int = 0,
     weight_decay: float = 5e-4,
     augment: bool = False,
+    optimizer: str = "sgd",
     on_step: StepCallback | None = None,
 ) -> TrainResult:
-    """Train ``model`` on Fashion-MNIST's training split with SGD (Nesterov momentum 0.9).
+    """Train ``model`` on Fashion-MNIST's training split.
 
-    The learning rate follows a one-cycle schedule (Smith & Topin, 2017, arXiv:1708.07120;
-    ``torch.optim.lr_scheduler.OneCycleLR``): from ``lr / 25`` up to ``lr`` over the first 20 %
-    of ``steps``, cosine decay after, with momentum cycled between 0.95 and 0.85. Runs shorter
-    than ``MIN_SCHEDULED_STEPS`` (only tests make them) keep ``lr`` constant, since the
-    schedule's warm-up phase would have no length.
+    The optimiser is SGD with Nesterov momentum 0.9 (``optimizer="sgd"``), or AdamW
+    (Loshchilov & Hutter, 2019, arXiv:1711.05101; ``optimizer="adamw"``), the usual choice for
+    Transformers. The learning rate follows a one-cycle schedule (Smith & Topin, 2017,
+    arXiv:1708.07120; ``torch.optim.lr_scheduler.OneCycleLR``): from ``lr / 25`` up to ``lr``
+    over the first 20 % of ``steps``, cosine decay after, with momentum (AdamW: beta1) cycled
+    between 0.95 and 0.85. Runs shorter than ``MIN_SCHEDULED_STEPS`` (only tests make them)
+    keep ``lr`` constant, since the schedule's warm-up phase would have no length.
 
     Args:
         model: Maps ``(B, 1, 28, 28)`` float images to ``(B, 10)`` logits; already on the device
@@ -103,8 +106,9 @@ def train_classifier(
         batch_size: Images per step.
         lr: Peak learning rate.
         seed: Seeds batch sampling (the caller seeds the model's initialisation).
-        weight_decay: L2 penalty.
+        weight_decay: L2 penalty (SGD) or decoupled weight decay (AdamW).
         augment: Apply :func:`flip_and_crop` to every training batch.
+        optimizer: ``"sgd"`` or ``"adamw"``.
         on_step: Called as ``on_step(step, steps)`` after each step (1-based).
 
     Returns:
@@ -112,18 +116,25 @@ def train_classifier(
 
     Raises:
         FloatingPointError: the loss became NaN or infinite.
+        ValueError: ``optimizer`` is neither ``"sgd"`` nor ``"adamw"``.
     """
     device = data.train_images.device
     generator = torch.Generator(device=device).manual_seed(seed)
-    optimizer = torch.optim.SGD(
-        model.parameters(), lr=lr, momentum=0.9, nesterov=True, weight_decay=weight_decay
-    )
+    step_rule: torch.optim.Optimizer
+    if optimizer == "sgd":
+        step_rule = torch.optim.SGD(
+            model.parameters(), lr=lr, momentum=0.9, nesterov=True, weight_decay=weight_decay
+        )
+    elif optimizer == "adamw":
+        step_rule = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=weight_decay)
+    else:
+        raise ValueError(f"unknown optimizer {optimizer!r}: use 'sgd' or 'adamw'")
     schedule: torch.optim.lr_scheduler.LRScheduler = (
         torch.optim.lr_scheduler.OneCycleLR(
-            optimizer, max_lr=lr, total_steps=steps, pct_start=0.2, anneal_strategy="cos"
+            step_rule, max_lr=lr, total_steps=steps, pct_start=0.2, anneal_strategy="cos"
         )
         if steps >= MIN_SCHEDULED_STEPS
-        else torch.optim.lr_scheduler.ConstantLR(optimizer, factor=1.0)
+        else torch.optim.lr_scheduler.ConstantLR(step_rule, factor=1.0)
     )
     model.train()
     losses: list[float] = []
@@ -136,9 +147,9 @@ def train_classifier(
             batch = flip_and_crop(batch, generator)
         logits = model(normalise(batch))
         loss = nn.functional.cross_entropy(logits, data.train_labels[index])
-        optimizer.zero_grad(set_to_none=True)
+        step_rule.zero_grad(set_to_none=True)
         loss.backward()  # type: ignore[no-untyped-call]
-        optimizer.step()
+        step_rule.step()
         schedule.step()
         value = float(loss.detach())
         if value != value or value in (float("inf"), float("-inf")):

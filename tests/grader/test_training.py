@@ -70,6 +70,36 @@ def test_train_classifier_learns_and_reports_steps(augment: bool) -> None:
     assert result.final_loss < 0.1
 
 
+def test_train_classifier_with_adamw() -> None:
+    torch.manual_seed(0)
+    data = _data()
+    model = nn.Sequential(nn.Flatten(), nn.Linear(784, 10))
+    result = train_classifier(
+        model, data, steps=40, batch_size=32, lr=0.01, weight_decay=0.05, optimizer="adamw"
+    )
+    assert result.steps == 40
+    assert evaluate(model, data.test_images, data.test_labels) == 1.0
+    assert result.final_loss < 0.1
+
+
+def test_optimizers_take_different_steps() -> None:
+    """The optimizer argument is not ignored: the same seed gives different weights."""
+    weights = []
+    for optimizer in ("sgd", "adamw"):
+        torch.manual_seed(0)
+        model = nn.Sequential(nn.Flatten(), nn.Linear(784, 10))
+        train_classifier(model, _data(), steps=3, batch_size=8, lr=0.01, optimizer=optimizer)
+        weights.append(model[1].weight.detach().clone())
+    assert not torch.equal(weights[0], weights[1])
+
+
+def test_unknown_optimizer() -> None:
+    model = nn.Sequential(nn.Flatten(), nn.Linear(784, 10))
+    with pytest.raises(ValueError) as info:
+        train_classifier(model, _data(), steps=2, batch_size=8, lr=0.01, optimizer="lion")
+    assert str(info.value) == "unknown optimizer 'lion': use 'sgd' or 'adamw'"
+
+
 def test_train_classifier_stops_on_a_nan_loss() -> None:
     class Broken(nn.Module):
         def __init__(self) -> None:
