@@ -131,7 +131,7 @@ def test_unknown_assignment(runner: CliRunner, outside: Path) -> None:
     result = runner.invoke(cli, ["grade", "nosuch"])
     assert result.exit_code == 2
     assert result.stdout == ""
-    assert result.stderr == "Error: unknown assignment: nosuch. choose one of: lstm, resnet\n"
+    assert result.stderr == "Error: unknown assignment: nosuch. choose one of: lstm, resnet, vit\n"
 
 
 def test_solution_and_submission(runner: CliRunner, outside: Path) -> None:
@@ -210,6 +210,8 @@ def test_init(runner: CliRunner, tmp_path: Path) -> None:
         "  created lstm/README.md",
         "  created resnet/resnet.py",
         "  created resnet/README.md",
+        "  created vit/vit.py",
+        "  created vit/README.md",
         f"Next: edit a skeleton, then run `course grade NAME` inside {target}.",
     ]
     assert (target / "resnet" / "resnet.py").read_bytes() == (
@@ -230,6 +232,8 @@ def test_init_again_keeps_files(runner: CliRunner, tmp_path: Path) -> None:
         "  kept    lstm/README.md (already there, not touched)",
         "  kept    resnet/resnet.py (already there, not touched)",
         "  kept    resnet/README.md (already there, not touched)",
+        "  kept    vit/vit.py (already there, not touched)",
+        "  kept    vit/README.md (already there, not touched)",
         f"Next: edit a skeleton, then run `course grade NAME` inside {target}.",
     ]
     assert (target / "resnet" / "resnet.py").read_text(encoding="utf-8") == "# mine\n"

@@ -114,6 +114,17 @@ def test_packaged_forbidden_calls_exist_in_this_torch(name: str) -> None:
         assert callable(getattr(owner, attr)), dotted
 
 
+def test_load_vit_fields() -> None:
+    spec = load_assignment("vit")
+    assert (spec.topic, spec.module, spec.data) == ("Transformer", "vit.py", "fashion-mnist")
+    assert "torch.nn.MultiheadAttention" in spec.forbidden
+    assert "torch.nn.functional.scaled_dot_product_attention" in spec.forbidden_calls
+    quick, full = spec.profile("quick"), spec.profile("full")
+    assert quick.params["optimizer"] == full.params["optimizer"] == "adamw"
+    assert (quick.params["patch_size"], quick.params["embed_dim"]) == (4, 64)
+    assert full.threshold > quick.threshold and full.steps > quick.steps
+
+
 def test_load_lstm_fields() -> None:
     spec = load_assignment("lstm")
     assert (spec.title, spec.topic, spec.module) == (
@@ -131,7 +142,7 @@ def test_load_lstm_fields() -> None:
 
 
 def test_list_assignments() -> None:
-    assert {"lstm", "resnet"} <= set(list_assignments())
+    assert {"lstm", "resnet", "vit"} <= set(list_assignments())
     assert list_assignments() == sorted(list_assignments())
 
 
@@ -146,7 +157,7 @@ def test_list_assignments_of_a_root(tmp_path: Path) -> None:
 def test_unknown_assignment_names_the_known_ones(name: str) -> None:
     with pytest.raises(AssignmentError) as info:
         load_assignment(name)
-    assert info.value.message == f"unknown assignment: {name}. choose one of: lstm, resnet"
+    assert info.value.message == f"unknown assignment: {name}. choose one of: lstm, resnet, vit"
     assert isinstance(info.value, UsageError)
     assert info.value.exit_code == 2
 

@@ -20,9 +20,16 @@ from grader.workspace import (
 CONFIG_TEXT = (
     "# course workspace: `course grade NAME` run in here grades NAME/<file>.\n"
     "# database: course.db   # optional: keep the tracker database here instead\n"
-    "assignments: [lstm, resnet]\n"
+    "assignments: [lstm, resnet, vit]\n"
 )
-ASSIGNMENT_FILES = ["lstm/lstm.py", "lstm/README.md", "resnet/resnet.py", "resnet/README.md"]
+ASSIGNMENT_FILES = [
+    "lstm/lstm.py",
+    "lstm/README.md",
+    "resnet/resnet.py",
+    "resnet/README.md",
+    "vit/vit.py",
+    "vit/README.md",
+]
 ALL_FILES = ["course.yaml", *ASSIGNMENT_FILES]
 
 
@@ -49,6 +56,9 @@ def test_init_creates_the_workspace(tmp_path: Path, resnet: AssignmentSpec) -> N
             "resnet",
             "resnet/README.md",
             "resnet/resnet.py",
+            "vit",
+            "vit/README.md",
+            "vit/vit.py",
         ]
     )
 
@@ -67,7 +77,14 @@ def test_init_again_keeps_the_students_files(tmp_path: Path, resnet: AssignmentS
     (tmp_path / "resnet" / "README.md").unlink()
     result = init_workspace(tmp_path)
     assert result.created == ["resnet/README.md"]
-    assert result.kept == ["course.yaml", "lstm/lstm.py", "lstm/README.md", "resnet/resnet.py"]
+    assert result.kept == [
+        "course.yaml",
+        "lstm/lstm.py",
+        "lstm/README.md",
+        "resnet/resnet.py",
+        "vit/vit.py",
+        "vit/README.md",
+    ]
     assert mine.read_bytes() == edited
     assert (tmp_path / "resnet" / "README.md").read_bytes() == resnet.readme.read_bytes()
 
@@ -78,7 +95,13 @@ def test_init_adds_an_assignment_published_after_the_workspace_was_made(tmp_path
     (tmp_path / "resnet" / "resnet.py").write_text("# my work\n", encoding="utf-8")
     result = init_workspace(tmp_path)
     assert result.created == ["lstm/lstm.py", "lstm/README.md"]
-    assert result.kept == ["course.yaml", "resnet/resnet.py", "resnet/README.md"]
+    assert result.kept == [
+        "course.yaml",
+        "resnet/resnet.py",
+        "resnet/README.md",
+        "vit/vit.py",
+        "vit/README.md",
+    ]
     assert (tmp_path / "resnet" / "resnet.py").read_text(encoding="utf-8") == "# my work\n"
 
 

@@ -1,0 +1,178 @@
+# ruff: noqa: E501  (edit texts are data; wrapping them would obscure the code they change)
+"""ViT submissions made by editing the reference solution (see ``variants.py``).
+
+``WRONG`` holds versions with one realistic bug each, which must fail the checks written to
+catch it; ``CORRECT`` holds other correct ways to write the same maths, which must pass every
+check.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.grader.variants import Edits, write_edited
+
+_HEADER = '"""Reference solution of the ViT assignment.\n'
+
+
+def _header(text: str) -> tuple[str, str]:
+    return (
+        _HEADER,
+        f'"""{text}\n\nOtherwise a copy of the reference solution of the ViT assignment.\n',
+    )
+
+
+_SCORES = (
+    "        attention = ((q @ k.transpose(-2, -1)) * self.scale).softmax(dim=-1)  # (B, h, N, N)\n"
+)
+
+WRONG: dict[str, Edits] = {
+    "no_scale": [
+        _header(
+            "WRONG ON PURPOSE (grader test fixture): attention scores are not scaled by 1/sqrt(d)."
+        ),
+        (
+            _SCORES,
+            "        attention = (q @ k.transpose(-2, -1)).softmax(dim=-1)  # BUG: no 1/sqrt(d)\n",
+        ),
+    ],
+    "softmax_wrong_axis": [
+        _header(
+            "WRONG ON PURPOSE (grader test fixture): the softmax runs over the queries (dim -2), not the keys."
+        ),
+        (
+            _SCORES,
+            "        attention = ((q @ k.transpose(-2, -1)) * self.scale).softmax(dim=-2)  # BUG\n",
+        ),
+    ],
+    "heads_wrong_axis": [
+        _header(
+            "WRONG ON PURPOSE (grader test fixture): heads are split along the wrong axis (strided features instead of consecutive ones)."
+        ),
+        (
+            "        qkv = self.qkv(x).reshape(batch, tokens, 3, self.num_heads, self.head_dim)\n        q, k, v = qkv.permute(2, 0, 3, 1, 4)  # each (B, h, N, d)\n",
+            "        qkv = self.qkv(x).reshape(batch, tokens, 3, self.head_dim, self.num_heads)  # BUG\n        q, k, v = qkv.permute(2, 0, 4, 1, 3)  # each (B, h, N, d)\n",
+        ),
+    ],
+    "post_norm": [
+        _header(
+            "WRONG ON PURPOSE (grader test fixture): post-norm blocks (the original Transformer's), not ViT's pre-norm."
+        ),
+        (
+            "        x = x + self.attn(self.norm1(x))\n        result: torch.Tensor = x + self.mlp(self.norm2(x))\n",
+            "        x = self.norm1(x + self.attn(x))  # BUG: post-norm\n        result: torch.Tensor = self.norm2(x + self.mlp(x))\n",
+        ),
+    ],
+    "cls_appended": [
+        _header(
+            "WRONG ON PURPOSE (grader test fixture): the class token is appended after the patches, but the head still reads token 0 (a patch)."
+        ),
+        (
+            "        tokens = torch.cat([cls, tokens], dim=1) + self.pos_embed  # (B, N + 1, D)\n",
+            "        tokens = torch.cat([tokens, cls], dim=1) + self.pos_embed  # BUG: cls last\n",
+        ),
+    ],
+    "no_pos_embed": [
+        _header("WRONG ON PURPOSE (grader test fixture): pos_embed is created but never added."),
+        (
+            "        tokens = torch.cat([cls, tokens], dim=1) + self.pos_embed  # (B, N + 1, D)\n",
+            "        tokens = torch.cat([cls, tokens], dim=1)  # BUG: no positional embedding\n",
+        ),
+    ],
+    "no_qkv_bias": [
+        _header(
+            "WRONG ON PURPOSE (grader test fixture): qkv never has a bias, whatever qkv_bias says."
+        ),
+        (
+            "        self.qkv = nn.Linear(embed_dim, 3 * embed_dim, bias=qkv_bias)\n",
+            "        self.qkv = nn.Linear(embed_dim, 3 * embed_dim, bias=False)  # BUG: ignores qkv_bias\n",
+        ),
+    ],
+    "patches_column_major": [
+        _header(
+            "WRONG ON PURPOSE (grader test fixture): patch tokens come out column by column instead of row by row."
+        ),
+        (
+            "        return self.proj(x).flatten(2).transpose(1, 2)\n",
+            "        return self.proj(x).transpose(2, 3).flatten(2).transpose(1, 2)  # BUG\n",
+        ),
+    ],
+    "no_size_check": [
+        _header(
+            "WRONG ON PURPOSE (grader test fixture): no ValueError for sizes that do not divide (the conv silently drops pixels)."
+        ),
+        (
+            "        for side in (height, width):\n            if side % patch_size:\n",
+            "        for side in ():  # BUG: no check\n            if side % patch_size:\n",
+        ),
+        (
+            "        for side in x.shape[-2:]:\n            if side % self.patch_size:\n",
+            "        for side in ():  # BUG: no check\n            if side % self.patch_size:\n",
+        ),
+        (
+            "        if embed_dim % num_heads:\n",
+            "        if False:  # BUG: no check\n",
+        ),
+    ],
+    "no_residual": [
+        _header("WRONG ON PURPOSE (grader test fixture): the blocks have no residual connections."),
+        (
+            "        x = x + self.attn(self.norm1(x))\n        result: torch.Tensor = x + self.mlp(self.norm2(x))\n",
+            "        x = self.attn(self.norm1(x))  # BUG: no residual\n        result: torch.Tensor = self.mlp(self.norm2(x))\n",
+        ),
+    ],
+    "hidden_sdpa": [
+        _header(
+            "WRONG ON PURPOSE (grader test fixture): attention calls F.scaled_dot_product_attention through a name built at run time."
+        ),
+        (
+            _SCORES,
+            _SCORES
+            + "        if not return_attention:  # BUG: the shortcut this assignment forbids\n"
+            + '            fused = getattr(nn.functional, "scaled_dot_" + "product_attention")\n'
+            + "            out = fused(q, k, v).transpose(1, 2).reshape(batch, tokens, dim)\n"
+            + "            return self.proj(out)\n",
+        ),
+    ],
+}
+
+CORRECT: dict[str, Edits] = {
+    "einsum_attention": [
+        # separate head split per tensor, einsum, division by sqrt(d)
+        (
+            "        qkv = self.qkv(x).reshape(batch, tokens, 3, self.num_heads, self.head_dim)\n        q, k, v = qkv.permute(2, 0, 3, 1, 4)  # each (B, h, N, d)\n"
+            + _SCORES,
+            "        q, k, v = (\n"
+            "            t.reshape(batch, tokens, self.num_heads, self.head_dim).transpose(1, 2)\n"
+            "            for t in self.qkv(x).chunk(3, dim=-1)\n"
+            "        )\n"
+            '        scores = torch.einsum("bhnd,bhmd->bhnm", q, k) / self.head_dim**0.5\n'
+            "        attention = torch.softmax(scores, dim=-1)\n",
+        ),
+    ],
+    "positions_split": [
+        # the class token's position added before concatenating; blocks in a ModuleList
+        (
+            "        tokens = torch.cat([cls, tokens], dim=1) + self.pos_embed  # (B, N + 1, D)\n        tokens = self.norm(self.blocks(tokens))\n",
+            "        tokens = tokens + self.pos_embed[:, 1:]\n"
+            "        tokens = torch.cat([cls + self.pos_embed[:, :1], tokens], dim=1)\n"
+            "        for block in self.blocks:\n"
+            "            tokens = block(tokens)\n"
+            "        tokens = self.norm(tokens)\n",
+        ),
+        (
+            "        self.blocks = nn.Sequential(\n",
+            "        self.blocks = nn.ModuleList(\n",
+        ),
+        (
+            "            *[EncoderBlock(embed_dim, num_heads, mlp_ratio, qkv_bias) for _ in range(depth)]\n",
+            "            [EncoderBlock(embed_dim, num_heads, mlp_ratio, qkv_bias) for _ in range(depth)]\n",
+        ),
+    ],
+}
+
+
+def write_variant(name: str, folder: Path) -> Path:
+    """Write the wrong or correct variant ``name`` to ``folder/vit.py`` and return the path."""
+    edits = WRONG.get(name) or CORRECT[name]
+    return write_edited("vit.py", name, edits, folder)
