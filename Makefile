@@ -40,6 +40,8 @@ demo: setup
 	cd $(DEMO)/ws && $(DEMO_ENV) $(COURSE) grade resnet --solution
 	@echo; echo "== course grade lstm --solution: LSTM/GRU checked against torch.nn.LSTM (full marks)"
 	cd $(DEMO)/ws && $(DEMO_ENV) $(COURSE) grade lstm --solution
+	@echo; echo "== course grade vit --solution: attention checked against torch's (full marks)"
+	cd $(DEMO)/ws && $(DEMO_ENV) $(COURSE) grade vit --solution
 	@echo; echo "== course log and course report weekly"
 	$(DEMO_ENV) $(COURSE) log --hours 2 --topic CNN
 	$(DEMO_ENV) $(COURSE) log --minutes 90 --topic RNN
