@@ -14,6 +14,7 @@ reached. The suite's own reference computations call them freely.
 from __future__ import annotations
 
 import ast
+import functools
 import importlib
 import os
 import sys
@@ -170,9 +171,14 @@ def resolve(dotted: str) -> tuple[Any, str]:
     raise ValueError(f"{dotted}: no prefix is an importable module")
 
 
+@functools.lru_cache(maxsize=4096)
+def _realpath(filename: str) -> str:
+    return os.path.realpath(filename)
+
+
 def _reached_from(filename: str, frame: Any) -> bool:
     while frame is not None:
-        if os.path.realpath(frame.f_code.co_filename) == filename:
+        if _realpath(frame.f_code.co_filename) == filename:
             return True
         frame = frame.f_back
     return False
