@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-import statistics
 
 import torch
+from profile_report import seed_line, summary  # bench/profile_report.py
 
 from grader.data import load_fashion_mnist
 from grader.spec import load_assignment
@@ -47,16 +47,8 @@ def main() -> None:
         )  # fmt: skip
         accuracy = evaluate(model, data.test_images, data.test_labels)
         accuracies.append(accuracy)
-        print(
-            f"seed {seed}: {count:,} params, train {result.seconds:6.1f} s, "
-            f"loss {result.final_loss:.3f}, test accuracy {accuracy:.4f}, "
-            f"margin {accuracy - profile.threshold:+.4f} over {profile.threshold}",
-            flush=True,
-        )
-    print(
-        f"{args.profile} on {args.device}: min {min(accuracies):.4f}, "
-        f"mean {statistics.mean(accuracies):.4f}, threshold {profile.threshold}"
-    )
+        print(seed_line(seed, count, result, accuracy, profile.threshold), flush=True)
+    print(summary(f"{args.profile} on {args.device}", accuracies, profile.threshold))
 
 
 if __name__ == "__main__":

@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 
 from grader.data import find_dataset
-from grader.results import GradeReport
 from grader.runner import grade
 from grader.spec import AssignmentSpec, load_assignment
+from tests.grader.reports import failing
 from tests.grader.resnet_variants import VARIANTS, write_variant
 
 ALL_CHECKS = [
@@ -81,15 +81,11 @@ def spec() -> AssignmentSpec:
     return load_assignment("resnet")
 
 
-def _failing(report: GradeReport) -> dict[str, str]:
-    return {c.id: c.status for c in report.checks if not c.passed}
-
-
 @needs_data
 def test_solution_gets_full_marks_on_quick(spec: AssignmentSpec) -> None:
     report = grade(spec, spec.solution, device="cpu", profile="quick")
     assert [c.id for c in report.checks] == ALL_CHECKS
-    assert _failing(report) == {}
+    assert failing(report) == {}
     assert (report.score, report.max_score) == (100.0, 100.0)
     assert report.full_marks
     assert report.note == ""
@@ -110,7 +106,7 @@ def test_wrong_variant_fails_its_checks(
     submission = write_variant(variant, tmp_path)
     report = grade(spec, submission, device="cpu", profile="quick", skip=TRAINING)
     assert [c.id for c in report.checks] == [c for c in ALL_CHECKS if c not in TRAINING]
-    assert _failing(report) == expected
+    assert failing(report) == expected
 
 
 @needs_data
@@ -134,7 +130,7 @@ def test_forbidden_api_is_named(spec: AssignmentSpec, tmp_path: Path) -> None:
         file.write("    return timm.create_model('resnet18')\n")
     lines = submission.read_text(encoding="utf-8").count("\n")
     report = grade(spec, submission, device="cpu", profile="quick", skip=TRAINING)
-    assert _failing(report) == {"no_forbidden_api": "failed"}
+    assert failing(report) == {"no_forbidden_api": "failed"}
     (check,) = [c for c in report.checks if c.id == "no_forbidden_api"]
     assert check.message == (
         f"line {lines - 2} uses timm, which is not allowed (timm); "

@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 
 from grader.data import find_dataset
-from grader.results import GradeReport
 from grader.runner import grade
 from grader.spec import AssignmentSpec, load_assignment
+from tests.grader.reports import failing, line_of, message
 from tests.grader.vit_variants import CORRECT, WRONG, write_variant
 
 ALL_CHECKS = [
@@ -103,25 +103,11 @@ def spec() -> AssignmentSpec:
     return load_assignment("vit")
 
 
-def _failing(report: GradeReport) -> dict[str, str]:
-    return {c.id: c.status for c in report.checks if not c.passed}
-
-
-def _message(report: GradeReport, check_id: str) -> str:
-    (check,) = [c for c in report.checks if c.id == check_id]
-    return check.message
-
-
-def _line_of(path: Path, text: str) -> int:
-    lines = path.read_text(encoding="utf-8").splitlines()
-    return next(n for n, line in enumerate(lines, 1) if text in line)
-
-
 @needs_data
 def test_solution_gets_full_marks_on_quick(spec: AssignmentSpec) -> None:
     report = grade(spec, spec.solution, device="cpu", profile="quick")
     assert [c.id for c in report.checks] == ALL_CHECKS
-    assert _failing(report) == {}
+    assert failing(report) == {}
     assert (report.score, report.max_score) == (100.0, 100.0)
     assert report.note == ""
 
@@ -130,7 +116,7 @@ def test_untouched_skeleton_scores_zero(spec: AssignmentSpec) -> None:
     report = grade(spec, spec.skeleton, device="cpu", profile="quick", skip=TRAINING)
     assert report.score == 0.0
     assert {c.status for c in report.checks} == {"error"}
-    line = _line_of(spec.skeleton, 'raise NotImplementedError("PatchEmbedding.__init__')
+    line = line_of(spec.skeleton, 'raise NotImplementedError("PatchEmbedding.__init__')
     assert report.checks[0].message == f"not implemented yet (vit.py, line {line}, in __init__)"
 
 
@@ -141,27 +127,27 @@ def test_wrong_variant_fails_its_checks(
     submission = write_variant(variant, tmp_path)
     report = grade(spec, submission, device="cpu", profile="quick", skip=TRAINING)
     assert [c.id for c in report.checks] == NOT_TRAINING
-    assert _failing(report) == expected
+    assert failing(report) == expected
     if variant in MESSAGES:
-        check_id, message = MESSAGES[variant]
-        assert _message(report, check_id) == message
+        check_id, expected_message = MESSAGES[variant]
+        assert message(report, check_id) == expected_message
 
 
 @pytest.mark.parametrize("variant", list(CORRECT))
 def test_other_correct_versions_pass(spec: AssignmentSpec, variant: str, tmp_path: Path) -> None:
     submission = write_variant(variant, tmp_path)
     report = grade(spec, submission, device="cpu", profile="quick", skip=TRAINING)
-    assert _failing(report) == {}
+    assert failing(report) == {}
 
 
 def test_fused_attention_reached_at_run_time_is_refused_and_named(
     spec: AssignmentSpec, tmp_path: Path
 ) -> None:
     submission = write_variant("hidden_sdpa", tmp_path)
-    line = _line_of(submission, "out = fused(q, k, v)")
+    line = line_of(submission, "out = fused(q, k, v)")
     report = grade(spec, submission, device="cpu", profile="quick", skip=TRAINING)
-    assert _message(report, "attention_shapes") == f"{_FORBIDDEN} (vit.py, line {line}, in forward)"
-    assert _message(report, "no_forbidden_api") == f"VisionTransformer: {_FORBIDDEN} (line {line})"
+    assert message(report, "attention_shapes") == f"{_FORBIDDEN} (vit.py, line {line}, in forward)"
+    assert message(report, "no_forbidden_api") == f"VisionTransformer: {_FORBIDDEN} (line {line})"
 
 
 def test_forbidden_api_is_named_statically(spec: AssignmentSpec, tmp_path: Path) -> None:
@@ -172,8 +158,8 @@ def test_forbidden_api_is_named_statically(spec: AssignmentSpec, tmp_path: Path)
         file.write("    return nn.TransformerEncoderLayer(dim, 4)\n")
     lines = submission.read_text(encoding="utf-8").count("\n")
     report = grade(spec, submission, device="cpu", profile="quick", skip=TRAINING)
-    assert _failing(report) == {"no_forbidden_api": "failed"}
-    assert _message(report, "no_forbidden_api") == (
+    assert failing(report) == {"no_forbidden_api": "failed"}
+    assert message(report, "no_forbidden_api") == (
         f"line {lines} uses torch.nn.TransformerEncoderLayer, which is not allowed "
         "(torch.nn.Transformer*)"
     )
