@@ -185,7 +185,9 @@ def _reached_from(filename: str, frame: Any) -> bool:
 
 
 @contextmanager
-def guard_calls(calls: dict[str, str], submission: os.PathLike[str] | str) -> Iterator[None]:
+def guard_calls(
+    calls: dict[str, str], submission: os.PathLike[str] | str, missing_ok: bool = False
+) -> Iterator[None]:
     """Make the functions in ``calls`` raise :class:`ForbiddenCall` when called from ``submission``.
 
     Each name is replaced on the object that holds it (a module or class) for the duration;
@@ -196,15 +198,23 @@ def guard_calls(calls: dict[str, str], submission: os.PathLike[str] | str) -> It
         calls: Dotted function name to the reason shown to the student, e.g.
             ``{"torch._VF.lstm": "what torch.nn.LSTM runs"}``.
         submission: Path of the student's file.
+        missing_ok: Leave out names that do not resolve (a function this torch version lacks
+            cannot be reached) instead of raising.
 
     Raises:
-        ValueError: a name does not resolve to an existing attribute (see :func:`resolve`).
+        ValueError: a name does not resolve to an existing attribute (see :func:`resolve`) and
+            ``missing_ok`` is false.
     """
     filename = os.path.realpath(submission)
     patched: list[tuple[Any, str, Any, bool]] = []
     try:
         for dotted, reason in calls.items():
-            owner, attr = resolve(dotted)
+            try:
+                owner, attr = resolve(dotted)
+            except ValueError:
+                if missing_ok:
+                    continue
+                raise
             original = getattr(owner, attr)
             own = attr in getattr(owner, "__dict__", {})
             setattr(owner, attr, _guarded(original, dotted, reason, filename))

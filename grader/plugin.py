@@ -29,7 +29,7 @@ from typing import Any
 import pytest
 
 from course.errors import DataError
-from grader.forbidden import ForbiddenCall, guard_calls, resolve
+from grader.forbidden import ForbiddenCall, guard_calls
 from grader.spec import AssignmentSpec, Profile, parse_spec
 
 _MESSAGE_LIMIT = 400
@@ -231,15 +231,8 @@ def _install_guards(config: pytest.Config, path: Path) -> None:
     spec: AssignmentSpec | None = getattr(config, "_course_spec", None)
     if spec is None or not spec.forbidden_calls or hasattr(config, "_course_guards"):
         return
-    present = {}
-    for name, reason in spec.forbidden_calls.items():
-        try:
-            resolve(name)
-        except ValueError:
-            continue
-        present[name] = reason
     guards = ExitStack()
-    guards.enter_context(guard_calls(present, path))
+    guards.enter_context(guard_calls(spec.forbidden_calls, path, missing_ok=True))
     config._course_guards = guards  # type: ignore[attr-defined]
 
 

@@ -311,6 +311,15 @@ def test_guard_restores_after_an_exception(tmp_path: Path) -> None:
     assert torch.lstm_cell is original
 
 
+def test_guard_leaves_out_unknown_names_when_asked(tmp_path: Path) -> None:
+    original = torch.lstm_cell
+    calls = {"torch.no_such_kernel": "", "torch.lstm_cell": ""}
+    with guard_calls(calls, tmp_path / "s.py", missing_ok=True):
+        assert torch.lstm_cell is not original
+        assert not hasattr(torch, "no_such_kernel")
+    assert torch.lstm_cell is original
+
+
 def test_guard_with_an_unknown_name_patches_nothing(tmp_path: Path) -> None:
     original = torch.lstm_cell
     with (
