@@ -11,16 +11,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.grader.variants import Edits, write_edited
-
-_HEADER = '"""Reference solution of the LSTM assignment.\n'
+from tests.grader.variants import Edits, write_edited, wrong_header
 
 
 def _header(text: str) -> tuple[str, str]:
-    return (
-        _HEADER,
-        f'"""{text}\n\nOtherwise a copy of the reference solution of the LSTM assignment.\n',
-    )
+    return wrong_header("LSTM", text)
 
 
 _CUSTOM_SIGMOID = '''

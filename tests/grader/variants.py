@@ -16,6 +16,21 @@ from grader.spec import solutions_root
 Edits = list[tuple[str, str]]
 
 
+def wrong_header(assignment: str, text: str) -> tuple[str, str]:
+    """The edit that replaces a solution's first docstring line with a WRONG-ON-PURPOSE note.
+
+    Args:
+        assignment: As the solution's first line names it, e.g. ``"LSTM"``.
+        text: What is wrong, starting ``WRONG ON PURPOSE (grader test fixture): ...``.
+    """
+    first = f'"""Reference solution of the {assignment} assignment.\n'
+    return (
+        first,
+        f'"""{text}\n\nOtherwise a copy of the reference solution of the {assignment} '
+        "assignment.\n",
+    )
+
+
 def edited_source(module: str, name: str, edits: Edits) -> str:
     """``solutions/<module>`` with ``edits`` applied in order.
 

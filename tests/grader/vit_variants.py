@@ -10,16 +10,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.grader.variants import Edits, write_edited
-
-_HEADER = '"""Reference solution of the ViT assignment.\n'
+from tests.grader.variants import Edits, write_edited, wrong_header
 
 
 def _header(text: str) -> tuple[str, str]:
-    return (
-        _HEADER,
-        f'"""{text}\n\nOtherwise a copy of the reference solution of the ViT assignment.\n',
-    )
+    return wrong_header("ViT", text)
 
 
 _SCORES = (
