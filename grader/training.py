@@ -7,8 +7,9 @@ a seeded ``torch.Generator`` so a run is repeatable for a given seed and device.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import torch
 from torch import nn
@@ -73,6 +74,24 @@ class TrainResult:
     steps: int
     final_loss: float
     seconds: float
+
+
+TRAINING_OPTIONS = ("augment", "optimizer", "weight_decay")
+"""Profile ``params`` that are :func:`train_classifier` options rather than model settings."""
+
+
+def training_options(params: Mapping[str, Any]) -> dict[str, Any]:
+    """The :func:`train_classifier` keyword arguments a profile's ``params`` set.
+
+    Only the keys in ``TRAINING_OPTIONS`` that are present are returned (converted to their
+    types), so the function's own defaults apply to the rest.
+    """
+    kinds: dict[str, Callable[[Any], Any]] = {
+        "augment": bool,
+        "optimizer": str,
+        "weight_decay": float,
+    }
+    return {key: kinds[key](params[key]) for key in TRAINING_OPTIONS if key in params}
 
 
 def train_classifier(

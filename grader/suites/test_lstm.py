@@ -14,7 +14,6 @@ The plugin refuses the kernels ``nn.LSTM`` and friends run (``forbidden_calls`` 
 
 from __future__ import annotations
 
-import traceback
 import types
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -25,9 +24,8 @@ import pytest
 import torch
 from torch import nn
 
-from grader.forbidden import ForbiddenCall, find_forbidden
 from grader.numerics import rel_error
-from grader.training import evaluate, train_classifier
+from grader.suites.common import assert_no_forbidden, assert_trains, count_parameters
 
 check = pytest.mark.check
 
@@ -78,10 +76,6 @@ CONFIGS = [
     Config(num_layers=2, batch_first=True),
     Config(input_size=4, hidden_size=6, num_layers=3, bias=False, steps=5, batch=2),
 ]
-
-
-def _count(module: nn.Module) -> int:
-    return sum(p.numel() for p in module.parameters())
 
 
 def _generator(seed: int = 0) -> torch.Generator:
@@ -186,7 +180,6 @@ def _gradients(kind: str, submission: types.ModuleType) -> None:
         x = config.input(generator)
         h0, c0 = config.state(generator), config.state(generator)
         leaves: dict[str, dict[str, torch.Tensor]] = {}
-        losses: list[torch.Tensor] = []
         for label, module in [("student", student), ("reference", reference)]:
             inputs = {
                 "x": x.clone().requires_grad_(),
@@ -208,7 +201,6 @@ def _gradients(kind: str, submission: types.ModuleType) -> None:
                 "(is something detached or computed under torch.no_grad()?)"
             )
             loss.backward()  # type: ignore[no-untyped-call]
-            losses.append(loss)
             leaves[label] = {**inputs, **dict(module.named_parameters())}
         name = config.describe(kind)
         for key, want in leaves["reference"].items():
@@ -324,7 +316,7 @@ def test_parameter_counts(submission: types.ModuleType) -> None:
                     else Config(size, hidden, layers, bias).describe(kind)
                 )
                 want = sum(int(torch.Size(s).numel()) for s in expected.values())
-                got = _count(module)
+                got = count_parameters(module)
                 formula = f"{gates}H(I + H{' + 2' if bias else ''})"
                 assert got == want, (
                     f"{name} has {got:,} parameters, expected {want:,}: {formula} for the first "
@@ -441,29 +433,13 @@ def test_state_carries_over_chunks(submission: types.ModuleType) -> None:
 
 @check(points=5, title="No nn.LSTM / nn.GRU / nn.RNN* or torch's fused kernels in your file")
 def test_no_forbidden_api(submission: types.ModuleType, submission_path: Path, spec: Any) -> None:
-    source = Path(submission_path).read_text(encoding="utf-8")
-    found = find_forbidden(source, spec.forbidden)
-    assert not found, "; ".join(
-        f"line {f.line} uses {f.used}, which is not allowed ({f.forbidden})" for f in found
-    )
     runs: list[tuple[str, Callable[[], object]]] = [
         ("LSTM", lambda: submission.LSTM(3, 4)(torch.randn(2, 1, 3))),
         ("GRU", lambda: submission.GRU(3, 4)(torch.randn(2, 1, 3))),
         ("LSTMCell", lambda: submission.LSTMCell(3, 4)(torch.randn(1, 3))),
         ("GRUCell", lambda: submission.GRUCell(3, 4)(torch.randn(1, 3))),
     ]
-    for name, run in runs:
-        try:
-            with torch.no_grad():
-                run()
-        except ForbiddenCall as exc:
-            lines = [
-                f.lineno
-                for f in traceback.extract_tb(exc.__traceback__)
-                if Path(f.filename).resolve() == Path(submission_path).resolve()
-            ]
-            where = f" (line {lines[-1]})" if lines else ""
-            pytest.fail(f"{name}: {exc}{where}")
+    assert_no_forbidden(submission_path, spec.forbidden, runs)
 
 
 class RowClassifier(nn.Module):
@@ -481,6 +457,14 @@ class RowClassifier(nn.Module):
         return result
 
 
+def accuracy_model(module: types.ModuleType, params: dict[str, Any]) -> nn.Module:
+    """The accuracy check's network: ``module.LSTM(28, hidden_size, num_layers, batch_first)``
+    in a :class:`RowClassifier`."""
+    hidden = int(params["hidden_size"])
+    rnn = module.LSTM(28, hidden, num_layers=int(params.get("num_layers", 1)), batch_first=True)
+    return RowClassifier(rnn, hidden)
+
+
 @check(
     points=15,
     title="Row-by-row Fashion-MNIST test accuracy after the profile's training budget",
@@ -491,16 +475,6 @@ def test_accuracy(
     submission: types.ModuleType, fashion_mnist: Any, profile: Any, device: torch.device,
     progress: Any,
 ) -> None:  # fmt: skip
-    hidden = int(profile.params["hidden_size"])
-    layers = int(profile.params.get("num_layers", 1))
-    rnn = submission.LSTM(28, hidden, num_layers=layers, batch_first=True)
-    model = RowClassifier(rnn, hidden).to(device)
-    result = train_classifier(
-        model, fashion_mnist, steps=profile.steps, batch_size=profile.batch_size,
-        lr=profile.lr, seed=0, on_step=progress,
-    )  # fmt: skip
-    accuracy = evaluate(model, fashion_mnist.test_images, fashion_mnist.test_labels)
-    assert accuracy >= profile.threshold, (
-        f"test accuracy {accuracy:.3f} after {result.steps} steps (final loss "
-        f"{result.final_loss:.3f}); at least {profile.threshold:.2f} is needed"
+    assert_trains(
+        accuracy_model(submission, profile.params).to(device), fashion_mnist, profile, progress
     )

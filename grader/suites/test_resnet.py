@@ -9,19 +9,15 @@ parameter counts equal torchvision's ``resnet18/34/50``.
 from __future__ import annotations
 
 import types
+from typing import Any
 
 import pytest
 import torch
 from torch import nn
 
-from grader.forbidden import find_forbidden
-from grader.training import evaluate, train_classifier
+from grader.suites.common import assert_no_forbidden, assert_trains, count_parameters
 
 check = pytest.mark.check
-
-
-def _count(module: nn.Module) -> int:
-    return sum(p.numel() for p in module.parameters())
 
 
 def _shape(module: nn.Module, *shape: int) -> tuple[int, ...]:
@@ -90,7 +86,7 @@ def test_block_parameter_counts(submission: types.ModuleType) -> None:
         ("Bottleneck(256, 64)", submission.Bottleneck(256, 64), 70_400),
         ("BasicBlock(64, 128, stride=2)", submission.BasicBlock(64, 128, 2), 230_144),
     ]:
-        got = _count(module)
+        got = count_parameters(module)
         assert got == want, f"{name} has {got:,} parameters, expected {want:,}"
 
 
@@ -101,7 +97,7 @@ def test_resnet_parameter_counts(submission: types.ModuleType) -> None:
         ("resnet34", 21_797_672),
         ("resnet50", 25_557_032),
     ]:
-        got = _count(getattr(submission, name)())
+        got = count_parameters(getattr(submission, name)())
         assert got == want, f"{name}() has {got:,} parameters, expected {want:,}"
 
 
@@ -116,7 +112,7 @@ def test_identity_shortcut(submission: types.ModuleType) -> None:
         (submission.Bottleneck(64, 16), 64),
     ]:
         name = type(block).__name__
-        extra = _count(block.shortcut)
+        extra = count_parameters(block.shortcut)
         assert extra == 0, f"{name}'s identity shortcut has {extra} parameters, expected none"
         _zero_last_bn(block)
         block.eval()
@@ -235,11 +231,16 @@ def test_no_forbidden_api(
     from pathlib import Path
 
     submission.BasicBlock(4, 4)  # nothing to check in an unimplemented skeleton
-    source = Path(str(submission_path)).read_text(encoding="utf-8")
-    found = find_forbidden(source, spec.forbidden)  # type: ignore[attr-defined]
-    assert not found, "; ".join(
-        f"line {f.line} uses {f.used}, which is not allowed ({f.forbidden})" for f in found
-    )
+    assert_no_forbidden(Path(str(submission_path)), spec.forbidden)  # type: ignore[attr-defined]
+
+
+def accuracy_model(module: types.ModuleType, params: dict[str, Any]) -> nn.Module:
+    """The accuracy check's network, built from ``module`` (the student's or the solution)."""
+    model: nn.Module = module.ResNet(
+        module.BasicBlock, list(params["layers"]), num_classes=10, in_channels=1,
+        base_width=int(params["base_width"]), small_input=True,
+    )  # fmt: skip
+    return model
 
 
 @check(
@@ -252,22 +253,5 @@ def test_accuracy(
     submission: types.ModuleType, fashion_mnist: object, profile: object, device: torch.device,
     progress: object,
 ) -> None:  # fmt: skip
-    budget = profile  # grader.spec.Profile
-    params = budget.params  # type: ignore[attr-defined]
-    model = submission.ResNet(
-        submission.BasicBlock, list(params["layers"]), num_classes=10, in_channels=1,
-        base_width=int(params["base_width"]), small_input=True,
-    ).to(device)  # fmt: skip
-    result = train_classifier(
-        model, fashion_mnist,  # type: ignore[arg-type]
-        steps=budget.steps, batch_size=budget.batch_size, lr=budget.lr,  # type: ignore[attr-defined]
-        seed=0, augment=bool(params.get("augment", False)),
-        on_step=progress,  # type: ignore[arg-type]
-    )  # fmt: skip
-    data = fashion_mnist
-    accuracy = evaluate(model, data.test_images, data.test_labels)  # type: ignore[attr-defined]
-    threshold = budget.threshold  # type: ignore[attr-defined]
-    assert accuracy >= threshold, (
-        f"test accuracy {accuracy:.3f} after {result.steps} steps (final loss "
-        f"{result.final_loss:.3f}); at least {threshold:.2f} is needed"
-    )
+    model = accuracy_model(submission, profile.params)  # type: ignore[attr-defined]
+    assert_trains(model.to(device), fashion_mnist, profile, progress)

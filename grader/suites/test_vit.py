@@ -15,7 +15,6 @@ the references here call them freely.
 
 from __future__ import annotations
 
-import traceback
 import types
 from pathlib import Path
 from typing import Any
@@ -25,18 +24,14 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
-from grader.forbidden import ForbiddenCall, find_forbidden
+from grader.forbidden import ForbiddenCall
 from grader.numerics import rel_error
-from grader.training import evaluate, train_classifier
+from grader.suites.common import assert_no_forbidden, assert_trains, count_parameters
 
 check = pytest.mark.check
 
 TOLERANCE = 1e-10
 """Largest relative error (CS231n's ``rel_error``) accepted against a reference in float64."""
-
-
-def _count(module: nn.Module) -> int:
-    return sum(p.numel() for p in module.parameters())
 
 
 def _generator(seed: int = 0) -> torch.Generator:
@@ -272,7 +267,7 @@ def test_parameter_counts(submission: types.ModuleType) -> None:
             raise
         except Exception:
             model = submission.VisionTransformer(**kwargs)
-        got = _count(model)
+        got = count_parameters(model)
         assert got == want, (
             f"VisionTransformer({', '.join(f'{k}={v}' for k, v in kwargs.items())}) ({name}: "
             f"224x224, patch 16, 1000 classes) has {got:,} parameters, expected {want:,}"
@@ -358,21 +353,20 @@ def test_permutation(submission: types.ModuleType) -> None:
 
 @check(points=5, title="No nn.MultiheadAttention, nn.Transformer*, scaled_dot_product_attention")
 def test_no_forbidden_api(submission: types.ModuleType, submission_path: Path, spec: Any) -> None:
-    source = Path(submission_path).read_text(encoding="utf-8")
-    found = find_forbidden(source, spec.forbidden)
-    assert not found, "; ".join(
-        f"line {f.line} uses {f.used}, which is not allowed ({f.forbidden})" for f in found
-    )
-    try:
-        with torch.no_grad():
-            _small_vit(submission, depth=1)(torch.randn(2, 1, 28, 28))
-    except ForbiddenCall as exc:
-        lines = [
-            f.lineno
-            for f in traceback.extract_tb(exc.__traceback__)
-            if Path(f.filename).resolve() == Path(submission_path).resolve()
-        ]
-        pytest.fail(f"VisionTransformer: {exc}" + (f" (line {lines[-1]})" if lines else ""))
+    runs = [
+        ("VisionTransformer", lambda: _small_vit(submission, depth=1)(torch.randn(2, 1, 28, 28)))
+    ]
+    assert_no_forbidden(submission_path, spec.forbidden, runs)
+
+
+def accuracy_model(module: types.ModuleType, params: dict[str, Any]) -> nn.Module:
+    """The accuracy check's network: ``module.VisionTransformer`` on 28x28 grey images."""
+    model: nn.Module = module.VisionTransformer(
+        img_size=28, patch_size=int(params["patch_size"]), in_channels=1, num_classes=10,
+        embed_dim=int(params["embed_dim"]), depth=int(params["depth"]),
+        num_heads=int(params["num_heads"]),
+    )  # fmt: skip
+    return model
 
 
 @check(
@@ -385,19 +379,6 @@ def test_accuracy(
     submission: types.ModuleType, fashion_mnist: Any, profile: Any, device: torch.device,
     progress: Any,
 ) -> None:  # fmt: skip
-    params = profile.params
-    model = submission.VisionTransformer(
-        img_size=28, patch_size=int(params["patch_size"]), in_channels=1, num_classes=10,
-        embed_dim=int(params["embed_dim"]), depth=int(params["depth"]),
-        num_heads=int(params["num_heads"]),
-    ).to(device)  # fmt: skip
-    result = train_classifier(
-        model, fashion_mnist, steps=profile.steps, batch_size=profile.batch_size, lr=profile.lr,
-        seed=0, weight_decay=float(params.get("weight_decay", 5e-4)),
-        optimizer=str(params.get("optimizer", "sgd")), on_step=progress,
-    )  # fmt: skip
-    accuracy = evaluate(model, fashion_mnist.test_images, fashion_mnist.test_labels)
-    assert accuracy >= profile.threshold, (
-        f"test accuracy {accuracy:.3f} after {result.steps} steps (final loss "
-        f"{result.final_loss:.3f}); at least {profile.threshold:.2f} is needed"
+    assert_trains(
+        accuracy_model(submission, profile.params).to(device), fashion_mnist, profile, progress
     )

@@ -9,7 +9,13 @@ import torch
 from torch import nn
 
 from grader.data import FashionMNIST
-from grader.training import evaluate, flip_and_crop, normalise, train_classifier
+from grader.training import (
+    evaluate,
+    flip_and_crop,
+    normalise,
+    train_classifier,
+    training_options,
+)
 
 
 def _data(n: int = 64) -> FashionMNIST:
@@ -126,3 +132,9 @@ def test_evaluate_restores_training_mode() -> None:
     accuracy = evaluate(model, data.test_images, data.test_labels, batch_size=7)
     assert model.training
     assert 0.0 <= accuracy <= 1.0
+
+
+def test_training_options_take_only_the_training_keys() -> None:
+    params = {"layers": [1, 1], "augment": 1, "optimizer": "adamw", "weight_decay": "0.05"}
+    assert training_options(params) == {"augment": True, "optimizer": "adamw", "weight_decay": 0.05}
+    assert training_options({"hidden_size": 128}) == {}

@@ -1,0 +1,80 @@
+"""Helpers the hidden suites share.
+
+This module lives in ``grader/suites`` on purpose: an assertion raised here counts as the
+suite's (``failed``, with its message), not as the student's code raising
+(see ``grader.plugin._raised_in_suite``).
+"""
+
+from __future__ import annotations
+
+import traceback
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+
+import pytest
+import torch
+from torch import nn
+
+from grader.forbidden import ForbiddenCall, find_forbidden
+from grader.training import evaluate, train_classifier, training_options
+
+
+def count_parameters(module: nn.Module) -> int:
+    """Number of scalars in the module's parameters."""
+    return sum(p.numel() for p in module.parameters())
+
+
+def assert_no_forbidden(
+    submission_path: Path,
+    forbidden: Iterable[str],
+    runs: Iterable[tuple[str, Callable[[], object]]] = (),
+) -> None:
+    """Fail on forbidden names in the source, then on forbidden calls while ``runs`` execute.
+
+    Args:
+        submission_path: The student's file.
+        forbidden: The spec's ``forbidden`` names (see :func:`grader.forbidden.find_forbidden`).
+        runs: ``(name, call)`` pairs run under ``torch.no_grad()``; a
+            :class:`grader.forbidden.ForbiddenCall` fails the check, naming ``name`` and the
+            student's line.
+    """
+    source = Path(submission_path).read_text(encoding="utf-8")
+    found = find_forbidden(source, forbidden)
+    assert not found, "; ".join(
+        f"line {f.line} uses {f.used}, which is not allowed ({f.forbidden})" for f in found
+    )
+    target = Path(submission_path).resolve()
+    for name, run in runs:
+        try:
+            with torch.no_grad():
+                run()
+        except ForbiddenCall as exc:
+            lines = [
+                f.lineno
+                for f in traceback.extract_tb(exc.__traceback__)
+                if Path(f.filename).resolve() == target
+            ]
+            pytest.fail(f"{name}: {exc}" + (f" (line {lines[-1]})" if lines else ""))
+
+
+def assert_trains(model: nn.Module, data: Any, profile: Any, progress: Any) -> None:
+    """Train ``model`` on the profile's budget and fail below its accuracy threshold.
+
+    Args:
+        model: Maps ``(B, 1, 28, 28)`` images to ``(B, 10)`` logits, already on the data's
+            device.
+        data: :class:`grader.data.FashionMNIST` on the check's device.
+        profile: The attempt's :class:`grader.spec.Profile`; its ``params`` may set training
+            options (:func:`grader.training.training_options`).
+        progress: The plugin's ``progress`` fixture.
+    """
+    result = train_classifier(
+        model, data, steps=profile.steps, batch_size=profile.batch_size, lr=profile.lr,
+        seed=0, on_step=progress, **training_options(profile.params),
+    )  # fmt: skip
+    accuracy = evaluate(model, data.test_images, data.test_labels)
+    assert accuracy >= profile.threshold, (
+        f"test accuracy {accuracy:.3f} after {result.steps} steps (final loss "
+        f"{result.final_loss:.3f}); at least {profile.threshold:.2f} is needed"
+    )
