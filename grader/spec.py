@@ -46,7 +46,9 @@ class Profile:
         steps: Optimiser steps of the accuracy check.
         batch_size: Images per step.
         lr: Learning rate.
-        threshold: Test accuracy (0 to 1) the trained model must reach.
+        threshold: The score (0 to 1) the trained model is held to; its meaning is the
+            suite's: the least test accuracy for a classifier, the most test reconstruction
+            MSE for ``aae``.
         timeout_s: Wall-clock limit of a whole attempt under this profile, seconds.
         train_timeout_s: Limit of one training check (marked ``training=True``), seconds.
         params: Assignment-specific settings (model width, seeds, ...), free-form.
@@ -227,7 +229,7 @@ def _profile(name: str, raw: object, where: str, timeout: float, check_timeout: 
             f"{where}: steps, batch_size and lr must be positive", (steps, batch, lr)
         )
     if not 0.0 <= threshold <= 1.0:
-        raise AssignmentError(f"{where}: threshold is an accuracy between 0 and 1", threshold)
+        raise AssignmentError(f"{where}: threshold is a score between 0 and 1", threshold)
     params = raw.get("params", {})
     if not isinstance(params, dict):
         raise AssignmentError(f"{where}: params must be a mapping", params)

@@ -359,7 +359,7 @@ def test_wrong_type(tmp_path: Path, old: str, new: str, expected: str) -> None:
         (
             "    threshold: 0.25",
             "    threshold: 1.5",
-            "profiles.quick: threshold is an accuracy between 0 and 1: 1.5",
+            "profiles.quick: threshold is a score between 0 and 1: 1.5",
         ),
         (
             "    threshold: 0.25",
@@ -413,5 +413,5 @@ def test_unknown_data_set(tmp_path: Path) -> None:
 
 def test_load_assignment_validates(tmp_path: Path) -> None:
     _write(tmp_path, _replace("    threshold: 0.25", "    threshold: 2"))
-    with pytest.raises(AssignmentError, match="threshold is an accuracy between 0 and 1: 2"):
+    with pytest.raises(AssignmentError, match="threshold is a score between 0 and 1: 2"):
         load_assignment("fake", root=tmp_path)
