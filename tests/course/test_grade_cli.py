@@ -131,7 +131,9 @@ def test_unknown_assignment(runner: CliRunner, outside: Path) -> None:
     result = runner.invoke(cli, ["grade", "nosuch"])
     assert result.exit_code == 2
     assert result.stdout == ""
-    assert result.stderr == "Error: unknown assignment: nosuch. choose one of: lstm, resnet, vit\n"
+    assert result.stderr == (
+        "Error: unknown assignment: nosuch. choose one of: aae, lstm, resnet, vit\n"
+    )
 
 
 def test_solution_and_submission(runner: CliRunner, outside: Path) -> None:
@@ -206,6 +208,8 @@ def test_init(runner: CliRunner, tmp_path: Path) -> None:
     assert result.stdout.splitlines() == [
         f"Workspace ready: {target}",
         "  created course.yaml",
+        "  created aae/aae.py",
+        "  created aae/README.md",
         "  created lstm/lstm.py",
         "  created lstm/README.md",
         "  created resnet/resnet.py",
@@ -228,6 +232,8 @@ def test_init_again_keeps_files(runner: CliRunner, tmp_path: Path) -> None:
     assert result.stdout.splitlines() == [
         f"Workspace ready: {target}",
         "  kept    course.yaml (already there, not touched)",
+        "  kept    aae/aae.py (already there, not touched)",
+        "  kept    aae/README.md (already there, not touched)",
         "  kept    lstm/lstm.py (already there, not touched)",
         "  kept    lstm/README.md (already there, not touched)",
         "  kept    resnet/resnet.py (already there, not touched)",

@@ -125,6 +125,20 @@ def test_load_vit_fields() -> None:
     assert full.threshold > quick.threshold and full.steps > quick.steps
 
 
+def test_load_aae_fields() -> None:
+    spec = load_assignment("aae")
+    assert (spec.topic, spec.module, spec.data) == ("Generative", "aae.py", "fashion-mnist")
+    assert spec.forbidden == ("torchvision",)
+    assert spec.forbidden_calls == {}
+    quick, full = spec.profile("quick"), spec.profile("full")
+    assert (quick.steps, quick.batch_size, quick.lr) == (1000, 128, 0.001)
+    assert (quick.params["lr_reg"], full.params["lr_reg"]) == (0.0001, 0.0002)
+    assert (quick.params["latent_dim"], quick.params["hidden_dim"]) == (8, 512)
+    # threshold is the most test MSE allowed; the longer profile asks for closer codes
+    assert (quick.threshold, full.threshold) == (0.022, 0.025)
+    assert full.params["max_mmd"] < quick.params["max_mmd"] and full.steps > quick.steps
+
+
 def test_load_lstm_fields() -> None:
     spec = load_assignment("lstm")
     assert (spec.title, spec.topic, spec.module) == (
@@ -142,7 +156,7 @@ def test_load_lstm_fields() -> None:
 
 
 def test_list_assignments() -> None:
-    assert {"lstm", "resnet", "vit"} <= set(list_assignments())
+    assert {"aae", "lstm", "resnet", "vit"} <= set(list_assignments())
     assert list_assignments() == sorted(list_assignments())
 
 
@@ -157,7 +171,8 @@ def test_list_assignments_of_a_root(tmp_path: Path) -> None:
 def test_unknown_assignment_names_the_known_ones(name: str) -> None:
     with pytest.raises(AssignmentError) as info:
         load_assignment(name)
-    assert info.value.message == f"unknown assignment: {name}. choose one of: lstm, resnet, vit"
+    known = "aae, lstm, resnet, vit"
+    assert info.value.message == f"unknown assignment: {name}. choose one of: {known}"
     assert isinstance(info.value, UsageError)
     assert info.value.exit_code == 2
 

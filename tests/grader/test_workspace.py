@@ -20,9 +20,11 @@ from grader.workspace import (
 CONFIG_TEXT = (
     "# course workspace: `course grade NAME` run in here grades NAME/<file>.\n"
     "# database: course.db   # optional: keep the tracker database here instead\n"
-    "assignments: [lstm, resnet, vit]\n"
+    "assignments: [aae, lstm, resnet, vit]\n"
 )
 ASSIGNMENT_FILES = [
+    "aae/aae.py",
+    "aae/README.md",
     "lstm/lstm.py",
     "lstm/README.md",
     "resnet/resnet.py",
@@ -49,6 +51,9 @@ def test_init_creates_the_workspace(tmp_path: Path, resnet: AssignmentSpec) -> N
     assert (root / "resnet" / "README.md").read_bytes() == resnet.readme.read_bytes()
     assert sorted(str(p.relative_to(root)) for p in root.rglob("*")) == sorted(
         [
+            "aae",
+            "aae/README.md",
+            "aae/aae.py",
             "course.yaml",
             "lstm",
             "lstm/README.md",
@@ -79,6 +84,8 @@ def test_init_again_keeps_the_students_files(tmp_path: Path, resnet: AssignmentS
     assert result.created == ["resnet/README.md"]
     assert result.kept == [
         "course.yaml",
+        "aae/aae.py",
+        "aae/README.md",
         "lstm/lstm.py",
         "lstm/README.md",
         "resnet/resnet.py",
@@ -97,6 +104,8 @@ def test_init_adds_an_assignment_published_after_the_workspace_was_made(tmp_path
     assert result.created == ["lstm/lstm.py", "lstm/README.md"]
     assert result.kept == [
         "course.yaml",
+        "aae/aae.py",
+        "aae/README.md",
         "resnet/resnet.py",
         "resnet/README.md",
         "vit/vit.py",
