@@ -51,6 +51,17 @@ class WorkspaceError(UsageError):
     """No submission could be found, or a workspace cannot be made (exit 2)."""
 
 
+class SubmissionError(CourseError):
+    """The student's code failed while a tool ran it outside grading (exit 1).
+
+    It raised, exited, crashed, hung past the time limit or returned the wrong shape, e.g.
+    while ``course aae samples`` trained it. The message says what happened and where:
+    ``your code raised ValueError: ... (aae.py, line 80, in train_step)``.
+    """
+
+    exit_code = 1
+
+
 class EnvironmentProblem(CourseError):
     """The machine lacks something: data set, CUDA, a writable directory (exit 3)."""
 

@@ -98,7 +98,7 @@ def pytest_configure(config: pytest.Config) -> None:
         "check(points, title, visibility, hint, timeout, training): a graded check",
     )
     if parent := config.getoption("--parent-pid"):
-        _exit_with_parent(int(parent))
+        exit_with_parent(int(parent))
     folder = config.getoption("--assignment-dir")
     if folder:
         spec = parse_spec(Path(str(folder)) / "assignment.yaml")
@@ -108,7 +108,7 @@ def pytest_configure(config: pytest.Config) -> None:
         config._course_recorder = Recorder(Path(results))  # type: ignore[attr-defined]
 
 
-def _exit_with_parent(parent: int, interval_s: float = 1.0) -> None:
+def exit_with_parent(parent: int, interval_s: float = 1.0) -> None:
     """End this grading process when the `course` process ``parent`` that started it dies.
 
     The runner starts the child in its own session (so it can kill the whole group), which

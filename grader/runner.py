@@ -172,7 +172,7 @@ def grade(
                 )
             if running is None:
                 break
-            reason = _death(code)
+            reason = death_reason(code)
             restarted = " and was restarted" if attempt < MAX_RESTARTS else ""
             notes.append(f"the grading process {reason} during {running!r}{restarted}")
             state.results[running] = {
@@ -250,7 +250,7 @@ def _run_child(
             stderr=subprocess.STDOUT,
             env=env,
             start_new_session=True,
-            preexec_fn=(lambda: _limit_memory(memory)) if memory else None,
+            preexec_fn=(lambda: limit_memory(memory)) if memory else None,
         )
         timed_out = False
         try:
@@ -262,20 +262,25 @@ def _run_child(
                 time.sleep(_POLL_S)
         finally:  # deadline, Ctrl-C or any error here: never leave the child running
             if proc.poll() is None:
-                _kill(proc)
+                kill_group(proc)
             proc.wait()
         _follow(reader, state, on_event)
     return proc.returncode, timed_out
 
 
-def _limit_memory(limit: int) -> None:
+def limit_memory(limit: int) -> None:
+    """Cap this process's address space (``RLIMIT_AS``) at ``limit`` bytes, when allowed.
+
+    Meant as a ``preexec_fn``: it runs in the child between fork and exec.
+    """
     import resource
 
     with contextlib.suppress(ValueError, OSError):
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
 
 
-def _kill(proc: subprocess.Popen[bytes]) -> None:
+def kill_group(proc: subprocess.Popen[bytes]) -> None:
+    """SIGKILL the process group of ``proc`` (started with ``start_new_session=True``)."""
     with contextlib.suppress(ProcessLookupError, PermissionError):
         os.killpg(proc.pid, signal.SIGKILL)
 
@@ -317,7 +322,9 @@ def _follow(reader: Any, state: _Attempt, on_event: EventCallback | None) -> Non
             on_event(out)
 
 
-def _death(code: int) -> str:
+def death_reason(code: int) -> str:
+    """How a child process ended, from its return code: ``exited with code 3``, ``was killed
+    by SIGSEGV``."""
     if code < 0:
         try:
             return f"was killed by {signal.Signals(-code).name}"

@@ -1,1 +1,1 @@
-"""Click commands, one module per half: :mod:`grade` (grader) and :mod:`study` (tracker)."""
+"""Click commands: :mod:`grade` and :mod:`aae` (grader), :mod:`study` (tracker)."""
