@@ -42,9 +42,14 @@ demo: setup
 	cd $(DEMO)/ws && $(DEMO_ENV) $(COURSE) grade lstm --solution
 	@echo; echo "== course grade vit --solution: attention checked against torch's (full marks)"
 	cd $(DEMO)/ws && $(DEMO_ENV) $(COURSE) grade vit --solution
+	@echo; echo "== course grade aae --solution: an adversarial autoencoder, phase by phase (full marks)"
+	cd $(DEMO)/ws && $(DEMO_ENV) $(COURSE) grade aae --solution
+	@echo; echo "== course aae samples --solution: prior samples and reconstructions as a PNG"
+	cd $(DEMO)/ws && $(DEMO_ENV) $(COURSE) aae samples --solution --out $(DEMO)/aae_samples.png
 	@echo; echo "== course log and course report weekly"
 	$(DEMO_ENV) $(COURSE) log --hours 2 --topic CNN
 	$(DEMO_ENV) $(COURSE) log --minutes 90 --topic RNN
+	$(DEMO_ENV) $(COURSE) log --duration 1h15m --topic Generative
 	$(DEMO_ENV) $(COURSE) report weekly
 
 lint: $(VENV)/.installed
