@@ -469,14 +469,18 @@ def test_discriminator_phase(submission: types.ModuleType) -> None:
             if not torch.equal(step.before[n], step.after[n])
         ]
         assert moved, "opt_disc.step() did not move the discriminator: was its gradient zero?"
-        disc = _params(step.before, "discriminator")
-        with torch.no_grad():
-            d_real = functional_call(model.discriminator, disc, (draws,))
-            d_fake = functional_call(model.discriminator, disc, (codes,))
-        want = float(
-            F.binary_cross_entropy_with_logits(d_real, torch.ones_like(d_real))
-            + F.binary_cross_entropy_with_logits(d_fake, torch.zeros_like(d_fake))
+        disc = _params(step.before, "discriminator", grad=True)
+        d_real = functional_call(model.discriminator, disc, (draws,))
+        d_fake = functional_call(model.discriminator, disc, (codes,))
+        loss = F.binary_cross_entropy_with_logits(
+            d_real, torch.ones_like(d_real)
+        ) + F.binary_cross_entropy_with_logits(d_fake, torch.zeros_like(d_fake))
+        grads = torch.autograd.grad(loss, list(disc.values()))
+        reference = {f"discriminator.{k}": g for k, g in zip(disc, grads, strict=True)}
+        _assert_gradients(
+            step, watcher, reference, "BCE(D(draws), 1) + BCE(D(codes), 0) of what it was shown"
         )
+        want = float(loss)
         got = _returned(call, "disc")
         assert _close(got, want, LOSS_TOLERANCE), (
             f"train_step returned disc={got:.6g}, but the discriminator loss of the codes and "

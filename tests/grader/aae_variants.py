@@ -93,6 +93,10 @@ WRONG: dict[str, Edits] = {
         _header("WRONG ON PURPOSE (grader test fixture): the generator step never zeroes the encoder's gradients, so the reconstruction gradient is applied again."),
         ("        opt_gen.zero_grad(set_to_none=True)\n", ""),
     ],
+    "discriminator_no_zero_grad": [
+        _header("WRONG ON PURPOSE (grader test fixture): the discriminator step never zeroes the discriminator's gradients, so the generator step's gradient on it is applied too."),
+        ("        opt_disc.zero_grad(set_to_none=True)\n", ""),
+    ],
     "prior_ignores_std": [
         _header("WRONG ON PURPOSE (grader test fixture): the discriminator's prior draws ignore prior_std."),
         ("        z_real = torch.randn_like(z_fake) * self.prior_std\n", "        z_real = torch.randn_like(z_fake)  # BUG: N(0, 1) whatever prior_std is\n"),

@@ -54,6 +54,7 @@ EXPECTED: dict[str, dict[str, str]] = {
     "naive_bce": {"discriminator_loss": "failed", "generator_loss": "failed"},
     "mse_sum": {"reconstruction_loss": "failed", "reconstruction_phase": "failed"},
     "generator_no_zero_grad": {"generator_phase": "failed"},
+    "discriminator_no_zero_grad": {"discriminator_phase": "failed"},
     "prior_ignores_std": {"discriminator_phase": "failed"},
     "sample_ignores_generator": {"sample": "failed"},
 }
