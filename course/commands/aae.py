@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 from rich.console import Console
 
+from course.commands.options import device_option, profile_option
 from course.render_grade import GradeProgress
 from grader.data import ensure_dataset
 from grader.runner import Event, default_profile, resolve_device
@@ -58,18 +59,8 @@ def aae_group() -> None:
     help="Your aae.py. Default: the one in the workspace you are in.",
 )
 @click.option("--solution", is_flag=True, help="Use the reference solution instead.")
-@click.option(
-    "--device",
-    type=click.Choice(["auto", "cpu", "cuda"]),
-    default="auto",
-    show_default=True,
-    help="Where it trains; auto picks CUDA when there is a GPU.",
-)
-@click.option(
-    "--profile",
-    type=click.Choice(["quick", "full"]),
-    help="Training budget and model size.  [default: quick on CPU, full on CUDA]",
-)
+@device_option("Where it trains; auto picks CUDA when there is a GPU.")
+@profile_option("Training budget and model size.")
 @click.option(
     "--steps",
     type=click.IntRange(min=1),

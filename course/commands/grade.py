@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 from rich.console import Console
 
+from course.commands.options import device_option, profile_option
 from course.commands.study import open_store
 from course.render_grade import GradeProgress, init_lines, print_report, report_json
 from grader.attempt import run_attempt
@@ -22,18 +23,8 @@ from grader.workspace import init_workspace
     help="The file to grade. Default: NAME's file in the workspace you are in.",
 )
 @click.option("--solution", is_flag=True, help="Grade the reference solution instead.")
-@click.option(
-    "--device",
-    type=click.Choice(["auto", "cpu", "cuda"]),
-    default="auto",
-    show_default=True,
-    help="Where checks run; auto picks CUDA when there is a GPU.",
-)
-@click.option(
-    "--profile",
-    type=click.Choice(["quick", "full"]),
-    help="Training budget and thresholds.  [default: quick on CPU, full on CUDA]",
-)
+@device_option("Where checks run; auto picks CUDA when there is a GPU.")
+@profile_option("Training budget and thresholds.")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as one JSON object.")
 @click.pass_context
 def grade_command(
