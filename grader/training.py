@@ -21,6 +21,8 @@ MEAN = 0.2860
 STD = 0.3530
 
 StepCallback = Callable[[int, int], None]
+Transform = Callable[..., torch.Tensor]
+"""``transform(x, generator=g)`` on float images in [0, 1] (the ``augment`` assignment's API)."""
 
 MIN_SCHEDULED_STEPS = 10
 """Shorter runs train at a constant learning rate (see :func:`train_classifier`)."""
@@ -105,6 +107,7 @@ def train_classifier(
     weight_decay: float = 5e-4,
     augment: bool = False,
     optimizer: str = "sgd",
+    transform: Transform | None = None,
     on_step: StepCallback | None = None,
 ) -> TrainResult:
     """Train ``model`` on Fashion-MNIST's training split.
@@ -127,6 +130,10 @@ def train_classifier(
         seed: Seeds batch sampling (the caller seeds the model's initialisation).
         weight_decay: L2 penalty (SGD) or decoupled weight decay (AdamW).
         augment: Apply :func:`flip_and_crop` to every training batch.
+        transform: Applied to every training batch as ``transform(x, generator=g)`` on float
+            images ``(B, 1, 28, 28)`` in [0, 1] (after ``augment``, before standardising);
+            ``g`` is the batch sampler's generator. The ``augment`` assignment passes the
+            student's pipeline here.
         optimizer: ``"sgd"`` or ``"adamw"``.
         on_step: Called as ``on_step(step, steps)`` after each step (1-based).
 
@@ -164,7 +171,10 @@ def train_classifier(
         batch = data.train_images[index]
         if augment:
             batch = flip_and_crop(batch, generator)
-        logits = model(normalise(batch))
+        if transform is None:
+            logits = model(normalise(batch))
+        else:
+            logits = model((transform(batch.float() / 255.0, generator=generator) - MEAN) / STD)
         loss = nn.functional.cross_entropy(logits, data.train_labels[index])
         step_rule.zero_grad(set_to_none=True)
         loss.backward()  # type: ignore[no-untyped-call]

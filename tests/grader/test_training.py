@@ -76,6 +76,25 @@ def test_train_classifier_learns_and_reports_steps(augment: bool) -> None:
     assert result.final_loss < 0.1
 
 
+def test_train_classifier_applies_a_transform_to_unit_batches() -> None:
+    seen: list[tuple[torch.Tensor, object]] = []
+
+    def transform(x: torch.Tensor, generator: torch.Generator | None = None) -> torch.Tensor:
+        seen.append((x, generator))
+        return x
+
+    torch.manual_seed(0)
+    data = _data()
+    model = nn.Sequential(nn.Flatten(), nn.Linear(784, 10))
+    train_classifier(model, data, steps=3, batch_size=8, lr=0.05, transform=transform)
+    assert len(seen) == 3
+    batch, generator = seen[0]
+    assert (tuple(batch.shape), batch.dtype) == ((8, 1, 28, 28), torch.float32)
+    assert float(batch.min()) >= 0.0 and float(batch.max()) <= 1.0
+    assert float(batch.max()) > 0.5  # scaled from uint8, not standardised
+    assert isinstance(generator, torch.Generator)
+
+
 def test_train_classifier_with_adamw() -> None:
     torch.manual_seed(0)
     data = _data()
