@@ -4,121 +4,29 @@
 file, seeds torch, builds ``AAE(**prior_params(profile.params))`` on the device, trains it with
 :func:`grader.generative.train_aae`, draws 64 prior samples and the reconstructions of the
 first 32 test images, saves :func:`grader.samples.grid_image`'s PNG to ``--out`` and reports
-JSON events, one a line, on the stdout it was started with (see :mod:`grader.samples`).
+JSON events, one a line, on the stdout it was started with (see :mod:`grader.samples` and
+:mod:`grader.child`).
 
 File descriptor 1 is pointed at stderr (the parent's log) before any student code runs, so a
 ``print`` in the student's file cannot garble the events. Every exception from student code,
 ``SystemExit`` included, becomes one ``error`` event whose message names the exception and the
 deepest line of the student's file: ``not implemented yet: AAE.__init__: ... (aae.py, line
-164, in __init__)``.
+164, in __init__)`` (:func:`grader.child.stage`).
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 import math
-import os
-import sys
-import time
-import traceback
-import types
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any
 
 from course.errors import DataError
+from grader.child import Events, Failure, child_main, exit_child, progress_reporter, stage
 from grader.spec import parse_spec
 
 if TYPE_CHECKING:
     import torch
-
-    from grader.generative import StepCallback
-
-_MESSAGE_LIMIT = 400
-_PROGRESS_INTERVAL_S = 0.2
-
-
-class Failure(Exception):
-    """Ends the child with an ``error`` event.
-
-    Args:
-        message: What the student is shown.
-        kind: ``submission`` (their code) or ``data`` (the data set is missing).
-    """
-
-    def __init__(self, message: str, kind: str = "submission") -> None:
-        super().__init__(message)
-        self.message = message
-        self.kind = kind
-
-
-class Events:
-    """Writes JSON events, one a line, flushed at once, to ``stream``."""
-
-    def __init__(self, stream: IO[str]) -> None:
-        self._stream = stream
-
-    def emit(self, event: str, **fields: Any) -> None:
-        """Write ``{"event": event, **fields}`` as one line."""
-        self._stream.write(json.dumps({"event": event, **fields}) + "\n")
-        self._stream.flush()
-
-
-def claim_stdout() -> Events:
-    """Keep the original stdout for events and point fd 1 (and ``sys.stdout``) at stderr."""
-    sys.stdout.flush()
-    events_fd = os.dup(1)  # not inherited by processes the student's code may start
-    os.dup2(2, 1)
-    return Events(os.fdopen(events_fd, "w", encoding="utf-8"))
-
-
-def where(tb: types.TracebackType | None, submission: Path) -> str:
-    """`` (aae.py, line 42, in forward)`` for the deepest frame of ``tb`` in ``submission``,
-    else ``""``."""
-    target = os.path.realpath(submission)
-    for frame in reversed(traceback.extract_tb(tb)):
-        if os.path.realpath(frame.filename) == target:
-            return f" ({submission.name}, line {frame.lineno}, in {frame.name})"
-    return ""
-
-
-def describe(exc: BaseException, submission: Path, stage: str) -> str:
-    """The student-facing message of an exception raised while ``stage`` ran.
-
-    ``not implemented yet: <text> (aae.py, line N, in f)`` for a ``NotImplementedError``
-    from their file, ``your code called sys.exit(3) (...)``, ``your code raised
-    ValueError: <text> (...)``; an exception raised outside their file (e.g. by
-    :func:`grader.generative.train_aae` about what ``train_step`` returned) reads
-    ``training failed: TypeError: <text>``.
-    """
-    location = where(exc.__traceback__, submission)
-    lines = str(exc).strip().splitlines()
-    text = lines[0] if lines else ""
-    name = type(exc).__name__
-    if isinstance(exc, SystemExit):
-        message = f"your code called sys.exit({exc.code!r}){location}"
-    elif location and isinstance(exc, NotImplementedError):
-        message = f"not implemented yet{': ' + text if text else ''}{location}"
-    elif location:
-        message = f"your code raised {name}{': ' + text if text else ''}{location}"
-    else:
-        message = f"{stage} failed: {name}{': ' + text if text else ''}"
-    if len(message) > _MESSAGE_LIMIT:
-        message = message[: _MESSAGE_LIMIT - 1] + "\u2026"
-    return message
-
-
-@contextmanager
-def stage(name: str, submission: Path) -> Iterator[None]:
-    """Turn any exception raised in the block into a :class:`Failure` describing it."""
-    try:
-        yield
-    except Failure:
-        raise
-    except BaseException as exc:
-        raise Failure(describe(exc, submission, name)) from None
 
 
 def expect_images(what: str, value: object, count: int) -> None:
@@ -160,20 +68,6 @@ def range_warnings(samples: torch.Tensor, reconstructions: torch.Tensor) -> list
     if nan:
         warnings.append(f"the decoder returned {nan} NaN values; they are drawn black")
     return warnings
-
-
-def progress_reporter(events: Events) -> StepCallback:
-    """``on_step(step, total)`` that emits ``progress`` at most 5 times a second, and the last."""
-    last = -math.inf
-
-    def report(step: int, total: int) -> None:
-        nonlocal last
-        now = time.perf_counter()
-        if step == total or now - last >= _PROGRESS_INTERVAL_S:
-            last = now
-            events.emit("progress", step=step, total=total)
-
-    return report
 
 
 def run(args: argparse.Namespace, events: Events) -> dict[str, Any]:
@@ -260,23 +154,8 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     """Run the child; its exit status (0 done, 1 error reported)."""
-    args = parser().parse_args(argv)
-    events = claim_stdout()
-    if args.parent_pid:
-        from grader.plugin import exit_with_parent
-
-        exit_with_parent(args.parent_pid)
-    try:
-        done = run(args, events)
-    except Failure as failure:
-        events.emit("error", message=failure.message, kind=failure.kind)
-        return 1
-    events.emit("done", **done)
-    return 0
+    return child_main(parser(), run, argv)
 
 
 if __name__ == "__main__":
-    status = main()
-    sys.stdout.flush()
-    sys.stderr.flush()
-    os._exit(status)  # do not wait for threads the student's code may have left running
+    exit_child(main())

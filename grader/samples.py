@@ -1,23 +1,17 @@
 """``course aae samples``: train a student's AAE as the grader does and draw what it learned.
 
 The training and drawing happen in a child process (``python -m grader.sample_child``, see
-:mod:`grader.sample_child`), started the way :mod:`grader.runner` starts the grading process:
-its own session, stdin closed, ``RLIMIT_AS`` = the spec's ``memory_mb`` on CPU, a watchdog that
-ends it when this process dies, and a wall-clock deadline after which its whole process group is
-killed. Student code never runs in the calling process.
+:mod:`grader.sample_child`), started by :func:`grader.child.run_json_child`: its own session,
+stdin closed, ``RLIMIT_AS`` = the spec's ``memory_mb`` on CPU, a watchdog that ends it when this
+process dies, and a wall-clock deadline after which its whole process group is killed. Student
+code never runs in the calling process.
 
-The child reports JSON objects, one a line, on its stdout:
+Besides the protocol's ``error`` event, the child reports (JSON, one object a line):
 
 - ``{"event": "progress", "step": s, "total": t}``: training progress, step 0 when training
   starts, then at most 5 times a second, and always the last step;
 - ``{"event": "done", "steps": ..., "seconds": ..., "recon_mse": ..., "warnings": [...]}``:
-  the picture is written;
-- ``{"event": "error", "message": ..., "kind": "submission" | "data"}``: the student's code
-  failed (the message names the exception and the line of the student's file) or the data set
-  is missing.
-
-Its stderr (and anything the student's code prints) goes to a log file in a temporary folder;
-the log's last lines are quoted when the child dies without reporting.
+  the picture is written.
 
 The picture (:func:`grid_image`) is one grayscale image of 28 x 28 tiles, 8 to a row: first
 64 decoded prior draws (8 rows), then one blank row of background, then 4 pairs of rows: 8 test
@@ -26,30 +20,18 @@ images and, directly under them, their reconstructions.
 
 from __future__ import annotations
 
-import contextlib
-import json
-import os
-import queue
-import subprocess
-import sys
-import tempfile
-import threading
-import time
-from collections.abc import Callable
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any
 
-from course.errors import AssignmentError, DataError, SubmissionError, UsageError
-from grader.runner import death_reason, kill_group, limit_memory
+from course.errors import AssignmentError, UsageError
+from grader.child import ChildProgress, ProgressCallback, atomic_output, run_json_child
 from grader.spec import AssignmentSpec
 
 if TYPE_CHECKING:
     import torch
     from PIL import Image
-
-ProgressCallback = Callable[[int, int], None]
-"""``on_progress(step, total)``: training progress, step 0 when training starts."""
 
 SAMPLES = 64
 """Prior draws in the picture (8 rows of 8)."""
@@ -62,10 +44,6 @@ TILE = 28
 BACKGROUND = 255
 """Gray level (0..255) of the gaps between tiles and of the blank separator row: white, so
 the tiles' black backgrounds stand apart."""
-
-_LOG_TAIL_LINES = 5
-_LOG_TAIL_CHARS = 600
-_EXIT_GRACE_S = 5.0
 
 
 @dataclass(frozen=True)
@@ -89,6 +67,25 @@ class SamplesResult:
     warnings: list[str]
 
 
+def grid_rows_size(
+    rows: int, *, columns: int = COLUMNS, scale: int = 2, gap: int = 2
+) -> tuple[int, int]:
+    """Width and height in pixels of :func:`grid_rows`'s picture of ``rows`` rows.
+
+    Args:
+        rows: Rows of tiles, blank ones included.
+        columns: Tiles in a row.
+        scale: Integer upscaling factor of each 28 x 28 tile.
+        gap: Pixels of the output image between neighbouring tiles (not scaled).
+
+    Returns:
+        ``(width, height)``: ``columns`` tiles of ``28 * scale`` pixels and ``gap`` between
+        them across, ``rows`` of them down; there is no margin around the grid.
+    """
+    side = TILE * scale
+    return columns * side + (columns - 1) * gap, rows * side + (rows - 1) * gap
+
+
 def grid_size(
     samples: int, pairs: int, *, columns: int = COLUMNS, scale: int = 2, gap: int = 2
 ) -> tuple[int, int]:
@@ -106,8 +103,83 @@ def grid_size(
         and two rows per ``ceil(pairs / columns)``; there is no margin around the grid.
     """
     rows = -(-samples // columns) + 1 + 2 * -(-pairs // columns)
+    return grid_rows_size(rows, columns=columns, scale=scale, gap=gap)
+
+
+def chunks(images: torch.Tensor, columns: int = COLUMNS) -> list[torch.Tensor]:
+    """``images`` ``(N, ...)`` cut into rows of ``columns`` (the last may be shorter)."""
+    return [images[i : i + columns] for i in range(0, int(images.shape[0]), columns)]
+
+
+def paired_rows(
+    originals: torch.Tensor, others: torch.Tensor, columns: int = COLUMNS
+) -> list[torch.Tensor]:
+    """Rows of ``originals``, each followed by the row of ``others`` at the same indices."""
+    rows: list[torch.Tensor] = []
+    for top, bottom in zip(chunks(originals, columns), chunks(others, columns), strict=True):
+        rows += [top, bottom]
+    return rows
+
+
+def grid_rows(
+    rows: Sequence[torch.Tensor | None],
+    *,
+    scale: int = 2,
+    gap: int = 2,
+    columns: int = COLUMNS,
+) -> Image.Image:
+    """One grayscale picture of rows of 28 x 28 tiles.
+
+    Each row is drawn left to right; a row shorter than ``columns``, and a ``None`` row, are
+    padded with :data:`BACKGROUND`. Values are clipped to [0, 1] (NaN counts as 0) and mapped
+    to 0..255 (rounded); each tile is scaled by ``scale`` with nearest-neighbour (each pixel
+    becomes a ``scale x scale`` block), and neighbouring tiles are ``gap`` output pixels apart.
+
+    Args:
+        rows: Each ``(k, 1, 28, 28)`` images with ``0 <= k <= columns``, or ``None`` (blank).
+        scale: Integer upscaling factor, >= 1.
+        gap: Output pixels between neighbouring tiles, >= 0.
+        columns: Tiles in a row, >= 1.
+
+    Returns:
+        A mode ``L`` image of :func:`grid_rows_size`'s size for ``len(rows)`` rows.
+
+    Raises:
+        ValueError: no rows, a row of the wrong shape (the message names it), or ``scale``,
+            ``gap`` or ``columns`` out of range.
+    """
+    import numpy as np
+    import torch
+    from PIL import Image
+
+    if scale < 1 or gap < 0 or columns < 1:
+        raise ValueError(
+            f"scale must be >= 1, gap >= 0 and columns >= 1, got {scale}, {gap} and {columns}"
+        )
+    if not rows:
+        raise ValueError("a grid needs at least one row")
+    for index, row in enumerate(rows):
+        if row is None:
+            continue
+        shape = tuple(int(d) for d in row.shape)
+        if len(shape) != 4 or shape[1:] != (1, TILE, TILE) or shape[0] > columns:
+            raise ValueError(
+                f"row {index} must have shape (k, 1, 28, 28) with k <= {columns}, got {_shape(row)}"
+            )
+    width, height = grid_rows_size(len(rows), columns=columns, scale=scale, gap=gap)
+    canvas = np.full((height, width), BACKGROUND, dtype=np.uint8)
     side = TILE * scale
-    return columns * side + (columns - 1) * gap, rows * side + (rows - 1) * gap
+    for index, row in enumerate(rows):
+        if row is None or row.shape[0] == 0:
+            continue
+        values = torch.nan_to_num(row.detach().float().cpu(), nan=0.0).clamp(0.0, 1.0)
+        scaled = (values[:, 0] * 255.0).round().to(torch.uint8)
+        scaled = scaled.repeat_interleave(scale, dim=1).repeat_interleave(scale, dim=2)
+        top = index * (side + gap)
+        for col, tile in enumerate(scaled.numpy()):
+            left = col * (side + gap)
+            canvas[top : top + side, left : left + side] = tile
+    return Image.fromarray(canvas)
 
 
 def grid_image(
@@ -126,7 +198,8 @@ def grid_image(
     row of their reconstructions directly under it. A last row that is not full is padded with
     background. Values are clipped to [0, 1] (NaN counts as 0) and mapped to 0..255 (rounded);
     each tile is scaled by ``scale`` with nearest-neighbour (each pixel becomes a
-    ``scale x scale`` block), and neighbouring tiles are ``gap`` output pixels apart.
+    ``scale x scale`` block), and neighbouring tiles are ``gap`` output pixels apart
+    (:func:`grid_rows` draws it).
 
     Args:
         samples: ``(N, 1, 28, 28)`` images, N >= 1, values meant to be in [0, 1].
@@ -143,10 +216,6 @@ def grid_image(
         ValueError: a tensor has the wrong shape (the message names it), or ``scale``,
             ``gap`` or ``columns`` is out of range.
     """
-    import numpy as np
-    import torch
-    from PIL import Image
-
     if scale < 1 or gap < 0 or columns < 1:
         raise ValueError(
             f"scale must be >= 1, gap >= 0 and columns >= 1, got {scale}, {gap} and {columns}"
@@ -158,29 +227,9 @@ def grid_image(
             f"reconstructions must have the shape of originals {_shape(originals)}, "
             f"got {_shape(reconstructions)}"
         )
-    pairs = originals.shape[0]
-    width, height = grid_size(samples.shape[0], pairs, columns=columns, scale=scale, gap=gap)
-    canvas = np.full((height, width), BACKGROUND, dtype=np.uint8)
-    side = TILE * scale
-
-    def pixels(images: torch.Tensor) -> Any:
-        values = torch.nan_to_num(images.detach().float().cpu(), nan=0.0).clamp(0.0, 1.0)
-        scaled = (values[:, 0] * 255.0).round().to(torch.uint8)
-        scaled = scaled.repeat_interleave(scale, dim=1).repeat_interleave(scale, dim=2)
-        return scaled.numpy()
-
-    def place(tiles: Any, first_row: int, row_step: int) -> None:
-        for i, tile in enumerate(tiles):
-            row = first_row + (i // columns) * row_step
-            top = row * (side + gap)
-            left = (i % columns) * (side + gap)
-            canvas[top : top + side, left : left + side] = tile
-
-    sample_rows = -(-samples.shape[0] // columns)
-    place(pixels(samples), 0, 1)
-    place(pixels(originals), sample_rows + 1, 2)
-    place(pixels(reconstructions), sample_rows + 2, 2)
-    return Image.fromarray(canvas)
+    rows: list[torch.Tensor | None] = [*chunks(samples, columns), None]
+    rows += paired_rows(originals, reconstructions, columns)
+    return grid_rows(rows, scale=scale, gap=gap, columns=columns)
 
 
 def _shape(tensor: Any) -> str:
@@ -252,39 +301,21 @@ def write_samples(
         raise UsageError("the time limit must be positive, seconds", limit)
     if not submission.is_file():
         raise UsageError("submission file not found", str(submission), "check the path")
-    folder = out.parent
-    if not folder.is_dir():
-        raise UsageError(
-            "the folder to write the picture in does not exist",
-            str(folder),
-            "make it first, or pass another --out",
+    command = [
+        "--assignment-dir", str(spec.folder), "--submission", str(submission.resolve()),
+        "--device", device, "--profile", profile, "--steps", str(total), "--seed", str(seed),
+    ]  # fmt: skip
+    with atomic_output(out) as tmp_png:
+        done = run_json_child(
+            "grader.sample_child",
+            [*command, "--out", str(tmp_png.resolve())],
+            memory_mb=spec.memory_mb,
+            device=device,
+            limit_s=limit,
+            timeout_message=lambda progress: _timeout_message(limit, progress, submission.name),
+            process="the sampling process",
+            on_progress=on_progress,
         )
-    if out.is_dir():
-        raise UsageError("--out is a folder, not a file", str(out), "pass a file name, e.g. x.png")
-    try:
-        handle, tmp_name = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=folder)
-    except OSError as exc:
-        raise UsageError("cannot write in the folder", str(folder), str(exc)) from exc
-    os.close(handle)
-    tmp_png = Path(tmp_name)
-    try:
-        with tempfile.TemporaryDirectory(prefix="course-samples-") as workdir:
-            done = _run_child(
-                spec,
-                submission,
-                tmp_png,
-                Path(workdir),
-                device=device,
-                profile=profile,
-                steps=total,
-                seed=seed,
-                limit=limit,
-                on_progress=on_progress,
-            )
-        os.replace(tmp_png, out)
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            tmp_png.unlink()
     return SamplesResult(
         path=out,
         steps=int(done["steps"]),
@@ -294,127 +325,8 @@ def write_samples(
     )
 
 
-@dataclass
-class _Progress:
-    started: bool = False
-    step: int = 0
-    total: int = 0
-
-
-def _run_child(
-    spec: AssignmentSpec,
-    submission: Path,
-    tmp_png: Path,
-    workdir: Path,
-    *,
-    device: str,
-    profile: str,
-    steps: int,
-    seed: int,
-    limit: float,
-    on_progress: ProgressCallback | None,
-) -> dict[str, Any]:
-    """Run the child to its report, its death or the deadline; the ``done`` event's fields."""
-    command = [
-        sys.executable, "-m", "grader.sample_child",
-        "--assignment-dir", str(spec.folder), "--submission", str(submission.resolve()),
-        "--device", device, "--profile", profile, "--steps", str(steps), "--seed", str(seed),
-        "--out", str(tmp_png.resolve()), "--parent-pid", str(os.getpid()),
-    ]  # fmt: skip
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST_")}
-    env.update(PYTHONDONTWRITEBYTECODE="1")
-    memory = spec.memory_mb * 1024 * 1024 if device == "cpu" else None
-    log = workdir / "child.log"
-    deadline = time.perf_counter() + limit
-    progress = _Progress(total=steps)
-    report: dict[str, Any] | None = None
-    timed_out = False
-    with log.open("wb") as err:
-        proc = subprocess.Popen(
-            command,
-            cwd=workdir,
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
-            stderr=err,
-            env=env,
-            start_new_session=True,
-            preexec_fn=(lambda: limit_memory(memory)) if memory else None,
-        )
-        try:
-            assert proc.stdout is not None
-            lines = _read_lines(proc.stdout)
-            while report is None:
-                remaining = deadline - time.perf_counter()
-                if remaining <= 0:
-                    timed_out = True
-                    break
-                try:
-                    line = lines.get(timeout=min(remaining, 0.1))
-                except queue.Empty:
-                    continue
-                if line is None:  # the child closed its stdout: it ended
-                    break
-                report = _handle(line, progress, on_progress)
-            if report is not None:  # it reported; give it a moment to exit by itself
-                with contextlib.suppress(subprocess.TimeoutExpired):
-                    proc.wait(timeout=min(_EXIT_GRACE_S, max(0.0, deadline - time.perf_counter())))
-        finally:  # deadline, Ctrl-C or any error here: never leave the child running
-            if proc.poll() is None:
-                kill_group(proc)
-            proc.wait()
-    if report is not None and report["event"] == "error":
-        message = str(report.get("message", ""))
-        if report.get("kind") == "data":
-            raise DataError(message)
-        raise SubmissionError(message)
-    if report is not None:
-        return report
-    if timed_out:
-        raise SubmissionError(_timeout_message(limit, progress, submission.name))
-    raise SubmissionError(
-        f"the sampling process {death_reason(proc.returncode)} ({_log_tail(log)}): look for "
-        "os._exit in your code; otherwise it crashed in native code or ran out of memory"
-    )
-
-
-def _read_lines(stream: IO[bytes]) -> queue.Queue[bytes | None]:
-    """Lines of ``stream`` as a thread reads them; ``None`` at the end."""
-    lines: queue.Queue[bytes | None] = queue.Queue()
-
-    def pump() -> None:
-        try:
-            for line in stream:
-                lines.put(line)
-        finally:
-            lines.put(None)
-
-    threading.Thread(target=pump, name="course-samples-reader", daemon=True).start()
-    return lines
-
-
-def _handle(
-    line: bytes, progress: _Progress, on_progress: ProgressCallback | None
-) -> dict[str, Any] | None:
-    """Apply one line of the child's stdout; the event when it is ``done`` or ``error``."""
-    try:
-        event = json.loads(line)
-    except (json.JSONDecodeError, UnicodeDecodeError):
-        return None
-    if not isinstance(event, dict):
-        return None
-    kind = event.get("event")
-    if kind == "progress":
-        progress.started = True
-        progress.step, progress.total = int(event["step"]), int(event["total"])
-        if on_progress is not None:
-            on_progress(progress.step, progress.total)
-        return None
-    if kind in ("done", "error"):
-        return event
-    return None
-
-
-def _timeout_message(limit: float, progress: _Progress, module: str) -> str:
+def _timeout_message(limit: float, progress: ChildProgress, module: str) -> str:
+    """Where the child hung, from how far it got."""
     if not progress.started:
         return (
             f"your code did not finish within {limit:g} s, before training began: look for an "
@@ -430,17 +342,3 @@ def _timeout_message(limit: float, progress: _Progress, module: str) -> str:
         f"drawing the samples did not finish within {limit:g} s: look for an endless loop in "
         "sample, encode or decode"
     )
-
-
-def _log_tail(log: Path) -> str:
-    try:
-        text = log.read_text(encoding="utf-8", errors="replace")
-    except OSError:
-        text = ""
-    lines = [line.strip() for line in text.splitlines() if line.strip()]
-    if not lines:
-        return "it wrote nothing"
-    tail = " | ".join(lines[-_LOG_TAIL_LINES:])
-    if len(tail) > _LOG_TAIL_CHARS:
-        tail = "\u2026" + tail[-(_LOG_TAIL_CHARS - 1) :]
-    return f"last output: {tail}"

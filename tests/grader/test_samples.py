@@ -18,10 +18,11 @@ import torch
 from PIL import Image
 
 from course.errors import SubmissionError, UsageError
+from grader.child import Failure as ChildFailure
+from grader.child import describe
 from grader.data import find_dataset
 from grader.plugin import import_submission
-from grader.sample_child import Failure as ChildFailure
-from grader.sample_child import describe, expect_images, range_warnings
+from grader.sample_child import expect_images, range_warnings
 from grader.samples import BACKGROUND, grid_image, grid_size, write_samples
 from grader.spec import AssignmentSpec, load_assignment
 from tests.grader.variants import Edits, write_edited, wrong_header
