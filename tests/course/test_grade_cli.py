@@ -132,7 +132,7 @@ def test_unknown_assignment(runner: CliRunner, outside: Path) -> None:
     assert result.exit_code == 2
     assert result.stdout == ""
     assert result.stderr == (
-        "Error: unknown assignment: nosuch. choose one of: aae, lstm, resnet, vit\n"
+        "Error: unknown assignment: nosuch. choose one of: aae, augment, lstm, resnet, vit\n"
     )
 
 
@@ -210,6 +210,8 @@ def test_init(runner: CliRunner, tmp_path: Path) -> None:
         "  created course.yaml",
         "  created aae/aae.py",
         "  created aae/README.md",
+        "  created augment/augment.py",
+        "  created augment/README.md",
         "  created lstm/lstm.py",
         "  created lstm/README.md",
         "  created resnet/resnet.py",
@@ -234,6 +236,8 @@ def test_init_again_keeps_files(runner: CliRunner, tmp_path: Path) -> None:
         "  kept    course.yaml (already there, not touched)",
         "  kept    aae/aae.py (already there, not touched)",
         "  kept    aae/README.md (already there, not touched)",
+        "  kept    augment/augment.py (already there, not touched)",
+        "  kept    augment/README.md (already there, not touched)",
         "  kept    lstm/lstm.py (already there, not touched)",
         "  kept    lstm/README.md (already there, not touched)",
         "  kept    resnet/resnet.py (already there, not touched)",

@@ -20,11 +20,13 @@ from grader.workspace import (
 CONFIG_TEXT = (
     "# course workspace: `course grade NAME` run in here grades NAME/<file>.\n"
     "# database: course.db   # optional: keep the tracker database here instead\n"
-    "assignments: [aae, lstm, resnet, vit]\n"
+    "assignments: [aae, augment, lstm, resnet, vit]\n"
 )
 ASSIGNMENT_FILES = [
     "aae/aae.py",
     "aae/README.md",
+    "augment/augment.py",
+    "augment/README.md",
     "lstm/lstm.py",
     "lstm/README.md",
     "resnet/resnet.py",
@@ -54,6 +56,9 @@ def test_init_creates_the_workspace(tmp_path: Path, resnet: AssignmentSpec) -> N
             "aae",
             "aae/README.md",
             "aae/aae.py",
+            "augment",
+            "augment/README.md",
+            "augment/augment.py",
             "course.yaml",
             "lstm",
             "lstm/README.md",
@@ -86,6 +91,8 @@ def test_init_again_keeps_the_students_files(tmp_path: Path, resnet: AssignmentS
         "course.yaml",
         "aae/aae.py",
         "aae/README.md",
+        "augment/augment.py",
+        "augment/README.md",
         "lstm/lstm.py",
         "lstm/README.md",
         "resnet/resnet.py",
@@ -106,6 +113,8 @@ def test_init_adds_an_assignment_published_after_the_workspace_was_made(tmp_path
         "course.yaml",
         "aae/aae.py",
         "aae/README.md",
+        "augment/augment.py",
+        "augment/README.md",
         "resnet/resnet.py",
         "resnet/README.md",
         "vit/vit.py",

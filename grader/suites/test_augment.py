@@ -1,0 +1,482 @@
+"""Hidden suite of the `augment` assignment.
+
+Each test is one graded check (``@pytest.mark.check``); fixtures come from
+:mod:`grader.plugin`. The statistical checks use fixed seeds and bounds at four standard
+deviations (binomial) or the 0.1 % point of the chi-square distribution, so a correct
+transform fails them with negligible probability while a biased one fails at once. Sources:
+torchvision's definitions of the transforms; Zhong et al., "Random Erasing Data
+Augmentation", AAAI 2020 (arXiv:1708.04896), Alg. 1.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+import types
+from typing import Any
+
+import pytest
+import torch
+from torch import nn
+from torch.nn import functional as F
+
+from grader.data import FashionMNIST
+from grader.suites.common import assert_no_forbidden
+from grader.training import evaluate, train_classifier
+
+check = pytest.mark.check
+
+CHI2_24_999 = 51.18
+"""Chi-square critical value, 24 degrees of freedom, p = 0.001."""
+
+
+def _gen(seed: int) -> torch.Generator:
+    return torch.Generator().manual_seed(seed)
+
+
+def _images(*shape: int, seed: int = 0, dtype: torch.dtype = torch.float32) -> torch.Tensor:
+    return torch.rand(*shape, generator=_gen(seed), dtype=dtype)
+
+
+def _binomial_ok(count: int, n: int, p: float) -> bool:
+    return abs(count - n * p) <= 4 * math.sqrt(n * p * (1 - p)) + 1e-9
+
+
+def _random_transforms(s: types.ModuleType) -> list[tuple[str, Any]]:
+    return [
+        ("RandomHorizontalFlip()", s.RandomHorizontalFlip()),
+        ("RandomCrop(20, padding=2)", s.RandomCrop(20, padding=2)),
+        ("RandomCrop(20, 2, 'reflect')", s.RandomCrop(20, 2, "reflect")),
+        ("RandomRotation(30)", s.RandomRotation(30)),
+        ("ColorJitter(0.5, 0.5)", s.ColorJitter(0.5, 0.5)),
+        ("GaussianBlur(5)", s.GaussianBlur(5)),
+        ("RandomErasing(p=1.0)", s.RandomErasing(p=1.0)),
+    ]
+
+
+def _all_transforms(s: types.ModuleType) -> list[tuple[str, Any, tuple[int, int] | None]]:
+    """(name, transform, output size or None for unchanged)."""
+    return [
+        *[(name, t, None) for name, t in _random_transforms(s) if "Crop" not in name],
+        ("RandomCrop(12)", s.RandomCrop(12), (12, 12)),
+        ("RandomCrop((10, 14), padding=1, padding_mode='replicate')",
+         s.RandomCrop((10, 14), padding=1, padding_mode="replicate"), (10, 14)),
+        ("Resize((10, 30))", s.Resize((10, 30)), (10, 30)),
+        ("Normalize(0.5, 0.25)", s.Normalize(0.5, 0.25), None),
+    ]  # fmt: skip
+
+
+# --- the contract -------------------------------------------------------------------------------
+
+
+@check(points=5, title="Every transform keeps batch, channels, dtype, device and the [0, 1] range")
+def test_contract(submission: types.ModuleType) -> None:
+    for dtype in (torch.float32, torch.float64):
+        x = _images(6, 3, 20, 24, dtype=dtype)
+        before = x.clone()
+        for name, transform, size in _all_transforms(submission):
+            out = transform(x, generator=_gen(1))
+            assert isinstance(out, torch.Tensor), f"{name} returned {type(out).__name__}"
+            want = (6, 3, *(size or (20, 24)))
+            assert tuple(out.shape) == want, (
+                f"{name} on (6, 3, 20, 24) gave {tuple(out.shape)}, expected {want}"
+            )
+            assert out.dtype == dtype, f"{name} turned {dtype} images into {out.dtype}"
+            assert out.device == x.device, f"{name} moved the images to {out.device}"
+            assert torch.equal(x, before), f"{name} changed its input in place"
+            if "Normalize" not in name:
+                low, high = float(out.min()), float(out.max())
+                assert low >= 0.0 and high <= 1.0 + 1e-6, (
+                    f"{name} gave values from {low:.4g} to {high:.4g}; images stay in [0, 1]"
+                )
+        out = submission.RandomHorizontalFlip()(x)  # no generator: the global RNG
+        assert tuple(out.shape) == (6, 3, 20, 24), (
+            "RandomHorizontalFlip() without a generator failed"
+        )
+
+
+@check(points=5, title="Invalid arguments raise ValueError naming the value")
+def test_invalid_arguments(submission: types.ModuleType) -> None:
+    s = submission
+    x = _images(2, 1, 28, 28)
+    cases = [
+        ("GaussianBlur(4)", lambda: s.GaussianBlur(4), "4"),
+        ("GaussianBlur(0)", lambda: s.GaussianBlur(0), "0"),
+        ("RandomHorizontalFlip(1.5)", lambda: s.RandomHorizontalFlip(1.5), "1.5"),
+        ("RandomErasing(p=-0.1)", lambda: s.RandomErasing(p=-0.1), "-0.1"),
+        ("RandomCrop(28, padding_mode='mirror')",
+         lambda: s.RandomCrop(28, padding_mode="mirror"), "mirror"),
+        ("RandomCrop(40, padding=2) on 28x28 images",
+         lambda: s.RandomCrop(40, padding=2)(x, generator=_gen(0)), "40"),
+    ]  # fmt: skip
+    for name, make, value in cases:
+        try:
+            make()
+        except ValueError as exc:
+            assert value in str(exc), (
+                f"{name} raised ValueError({str(exc)!r}), which does not name {value}"
+            )
+            continue
+        pytest.fail(f"{name} should raise ValueError naming {value}; it did not")
+
+
+# --- each transform ------------------------------------------------------------------------------
+
+
+@check(points=10, title="Flip: flipped images equal x.flip(-1), the others x, at rate p")
+def test_flip(submission: types.ModuleType) -> None:
+    x = _images(4000, 1, 6, 6)
+    for p in (0.5, 0.2, 0.0, 1.0):
+        out = submission.RandomHorizontalFlip(p)(x, generator=_gen(3))
+        flipped = (out == x.flip(-1)).flatten(1).all(dim=1)
+        same = (out == x).flatten(1).all(dim=1)
+        bad = int((~(flipped | same)).sum())
+        assert bad == 0, f"RandomHorizontalFlip({p}): {bad} images are neither x nor x.flip(-1)"
+        count = int(flipped.sum())
+        assert _binomial_ok(count, 4000, p), (
+            f"RandomHorizontalFlip({p}) flipped {count} of 4000 images; about {4000 * p:.0f} "
+            "expected (draw one uniform number per image)"
+        )
+
+
+@check(points=10, title="Crop: each output is a window of the padded input; offsets uniform")
+def test_crop(submission: types.ModuleType) -> None:
+    x = _images(3000, 1, 6, 6)
+    for mode in ("constant", "reflect", "replicate"):
+        out = submission.RandomCrop(4, padding=1, padding_mode=mode)(x, generator=_gen(4))
+        padded = F.pad(x, (1, 1, 1, 1), mode=mode)
+        windows = padded.unfold(2, 4, 1).unfold(3, 4, 1)  # (B, 1, 5, 5, 4, 4)
+        match = (windows == out[:, :, None, None]).flatten(-2).all(-1)[:, 0]  # (B, 5, 5)
+        found = match.flatten(1).any(dim=1)
+        missing = int((~found).sum())
+        assert missing == 0, (
+            f"RandomCrop(4, padding=1, padding_mode={mode!r}): {missing} of 3000 outputs are "
+            f"not a 4x4 window of F.pad(x, 1, mode={mode!r})"
+        )
+        counts = match.flatten(1).float().argmax(dim=1).bincount(minlength=25).double()
+        assert int((counts == 0).sum()) == 0, (
+            f"RandomCrop(4, padding=1, padding_mode={mode!r}): offsets "
+            f"{[(int(i) // 5, int(i) % 5) for i in (counts == 0).nonzero().flatten()]} were "
+            "never drawn; all 5 x 5 must be reachable"
+        )
+        chi2 = float(((counts - 120) ** 2 / 120).sum())
+        assert chi2 <= CHI2_24_999, (
+            f"RandomCrop(4, padding=1, padding_mode={mode!r}): the 25 offsets are not uniform "
+            f"(chi-square {chi2:.1f} over 3000 crops, at most {CHI2_24_999} expected)"
+        )
+
+
+def _gaussian2d(kernel_size: int, sigma: float, dtype: torch.dtype) -> torch.Tensor:
+    half = (kernel_size - 1) / 2
+    d = torch.arange(kernel_size, dtype=torch.float64) - half
+    k = torch.exp(-(d**2) / (2 * sigma**2))
+    k2 = torch.outer(k, k)
+    return (k2 / k2.sum()).to(dtype)
+
+
+@check(
+    points=10, title="Blur: a depthwise Gaussian convolution with reflect padding; sigma in range"
+)
+def test_blur(submission: types.ModuleType) -> None:
+    x = _images(4, 3, 16, 20)
+    for k, sigma in ((5, 1.5), (3, 0.75), (7, 2.0)):
+        out = submission.GaussianBlur(k, sigma=(sigma, sigma))(x, generator=_gen(0))
+        weight = _gaussian2d(k, sigma, x.dtype).expand(3, 1, k, k)
+        r = k // 2
+        want = F.conv2d(F.pad(x, (r, r, r, r), mode="reflect"), weight, groups=3)
+        error = float((out - want).abs().max())
+        assert error <= 1e-5, (
+            f"GaussianBlur({k}, sigma={sigma}) differs from a depthwise convolution with the "
+            f"normalised Gaussian kernel and reflect padding by up to {error:.2g}"
+        )
+    # a single bright pixel is blurred into the kernel itself: read each image's sigma off it
+    delta = torch.zeros(600, 1, 15, 15)
+    delta[:, :, 7, 7] = 1.0
+    out = submission.GaussianBlur(7, sigma=(0.5, 1.5))(delta, generator=_gen(5))
+    centre, side = out[:, 0, 7, 7].double(), out[:, 0, 7, 8].double()
+    sigmas = torch.sqrt(-1 / (2 * torch.log(side / centre)))
+    low, high = float(sigmas.min()), float(sigmas.max())
+    assert low >= 0.5 - 1e-3 and high <= 1.5 + 1e-3, (
+        f"GaussianBlur(7, sigma=(0.5, 1.5)) blurred with sigmas from {low:.3f} to {high:.3f}"
+    )
+    assert low <= 0.6 and high >= 1.4, (
+        f"GaussianBlur(7, sigma=(0.5, 1.5)) drew sigmas only from {low:.3f} to {high:.3f} over "
+        "600 images: draw one sigma per image, uniform over the whole range"
+    )
+
+
+def _axis_angle(images: torch.Tensor) -> torch.Tensor:
+    """Orientation in degrees of the intensity's principal axis, per image ``(B, 1, H, W)``."""
+    h, w = images.shape[-2:]
+    ys = torch.arange(h, dtype=torch.float64)[:, None] - (h - 1) / 2
+    xs = torch.arange(w, dtype=torch.float64)[None, :] - (w - 1) / 2
+    m = images[:, 0].double()
+    mass = m.sum(dim=(1, 2))
+    mu20 = (m * xs**2).sum(dim=(1, 2)) / mass
+    mu02 = (m * ys**2).sum(dim=(1, 2)) / mass
+    mu11 = (m * xs * ys).sum(dim=(1, 2)) / mass
+    return torch.rad2deg(0.5 * torch.atan2(2 * mu11, mu20 - mu02))
+
+
+@check(points=10, title="Rotation: 0 degrees is the identity; angles stay within ±degrees")
+def test_rotation(submission: types.ModuleType) -> None:
+    x = _images(8, 3, 20, 24)
+    out = submission.RandomRotation(0)(x, generator=_gen(0))
+    error = float((out - x).abs().max())
+    assert error <= 1e-5, f"RandomRotation(0) changed the images by up to {error:.2g}"
+    bar = torch.zeros(500, 1, 33, 33)
+    bar[:, :, 15:18, 4:29] = 1.0  # a horizontal bar through the centre
+    angles = _axis_angle(submission.RandomRotation(30)(bar, generator=_gen(6)))
+    low, high = float(angles.min()), float(angles.max())
+    assert low >= -31.5 and high <= 31.5, (
+        f"RandomRotation(30) turned a bar by angles from {low:.1f} to {high:.1f} degrees"
+    )
+    assert low <= -25 and high >= 25, (
+        f"RandomRotation(30) turned 500 bars only by {low:.1f} to {high:.1f} degrees: draw one "
+        "angle per image, uniform in [-30, 30]"
+    )
+    ones = torch.ones(64, 1, 28, 28)
+    turned = submission.RandomRotation(45)(ones, generator=_gen(7))
+    assert float(turned[:, :, 0, 0].min()) == 0.0, (
+        "RandomRotation(45) of white images left no corner black: fill uncovered pixels with 0"
+    )
+
+
+@check(points=10, title="Erasing: one rectangle inside the image, area and ratio in range, rate p")
+def test_erasing(submission: types.ModuleType) -> None:
+    n, h, w = 3000, 28, 28
+    ones = torch.ones(n, 1, h, w)
+    out = submission.RandomErasing(p=0.5, scale=(0.05, 0.3), ratio=(0.5, 2.0), value=0.25)(
+        ones, generator=_gen(8)
+    )
+    assert bool(((out == 1.0) | (out == 0.25)).all()), (
+        "RandomErasing(value=0.25) on white images gave values other than 1 and 0.25"
+    )
+    erased = out[:, 0] == 0.25  # (n, H, W)
+    count = erased.flatten(1).sum(dim=1)
+    hit = count > 0
+    k = int(hit.sum())
+    assert abs(k - n * 0.5) <= 4 * math.sqrt(n * 0.25) + 0.01 * n, (
+        f"RandomErasing(p=0.5) erased {k} of {n} images; about {n // 2} expected"
+    )
+    rows, cols = erased.any(dim=2), erased.any(dim=1)  # (n, H), (n, W)
+    eh, ew = rows.sum(dim=1), cols.sum(dim=1)
+    box = eh * ew
+    not_rect = int((hit & (box != count)).sum())
+    assert not_rect == 0, f"RandomErasing: {not_rect} erased regions are not one filled rectangle"
+    area = count[hit].double() / (h * w)
+    ehf, ewf = eh[hit].double(), ew[hit].double()
+    slack = (ehf + ewf + 1) / (h * w)  # rounding h and w moves the area by about h + w pixels
+    assert bool((area >= 0.05 - slack).all() and (area <= 0.3 + slack).all()), (
+        f"RandomErasing(scale=(0.05, 0.3)) erased fractions from {float(area.min()):.3f} to "
+        f"{float(area.max()):.3f} of the image"
+    )
+    ratio_low, ratio_high = (ehf - 0.5) / (ewf + 0.5), (ehf + 0.5) / (ewf - 0.5).clamp_min(0.5)
+    assert bool((ratio_high >= 0.5).all() and (ratio_low <= 2.0).all()), (
+        "RandomErasing(ratio=(0.5, 2.0)) erased rectangles with h / w from "
+        f"{float((ehf / ewf).min()):.2f} to {float((ehf / ewf).max()):.2f}"
+    )
+    assert float(area.max()) >= 0.25 and float(area.min()) <= 0.08, (
+        f"RandomErasing(scale=(0.05, 0.3)) erased only {float(area.min()):.3f} to "
+        f"{float(area.max()):.3f} of the image: draw the area uniformly over the range"
+    )
+    tops = rows.float().argmax(dim=1)[hit]
+    assert int(tops.min()) == 0 and int((tops + eh[hit]).max()) == h, (
+        "RandomErasing never placed a rectangle against the top or bottom edge: the position "
+        "must be uniform among all that fit"
+    )
+
+
+@check(points=5, title="ColorJitter: factors within [max(0, 1 - v), 1 + v], output clamped")
+def test_jitter(submission: types.ModuleType) -> None:
+    x = 0.1 + 0.4 * _images(800, 1, 8, 8)  # in [0.1, 0.5]: 1.4 x stays below 1
+    out = submission.ColorJitter(brightness=0.4)(x, generator=_gen(9))
+    factor = (out / x).flatten(1)
+    spread = float((factor.max(dim=1).values - factor.min(dim=1).values).max())
+    assert spread <= 1e-4, "ColorJitter(brightness=0.4) did not scale each image by one factor"
+    f = factor[:, 0]
+    low, high = float(f.min()), float(f.max())
+    assert low >= 0.6 - 1e-5 and high <= 1.4 + 1e-5 and low <= 0.65 and high >= 1.35, (
+        f"ColorJitter(brightness=0.4) drew factors from {low:.3f} to {high:.3f}; uniform in "
+        "[0.6, 1.4] expected"
+    )
+    y = 0.4 + 0.2 * _images(800, 1, 8, 8, seed=1)  # in [0.4, 0.6]: no clamping at contrast 1.5
+    out = submission.ColorJitter(contrast=0.5)(y, generator=_gen(10))
+    mean = y.mean(dim=(1, 2, 3), keepdim=True)
+    c = ((out - mean) * (y - mean)).sum(dim=(1, 2, 3)) / ((y - mean) ** 2).sum(dim=(1, 2, 3))
+    low, high = float(c.min()), float(c.max())
+    assert low >= 0.5 - 1e-4 and high <= 1.5 + 1e-4 and low <= 0.55 and high >= 1.45, (
+        f"ColorJitter(contrast=0.5) scaled the deviations from each image's mean by {low:.3f} to "
+        f"{high:.3f}; uniform in [0.5, 1.5] expected"
+    )
+    bright = submission.ColorJitter(brightness=1.0)(_images(200, 1, 8, 8), generator=_gen(11))
+    assert float(bright.max()) == 1.0 and float(bright.min()) >= 0.0, (
+        "ColorJitter(brightness=1.0) must clamp its output to [0, 1]"
+    )
+
+
+# --- composition and randomness ---------------------------------------------------------------
+
+
+@check(
+    points=10, title="Compose applies in order; a seeded generator repeats and spares torch's RNG"
+)
+def test_compose_and_generators(submission: types.ModuleType) -> None:
+    s = submission
+    x = _images(16, 1, 28, 28)
+    first, second = s.Resize(14), s.RandomCrop(10)
+    got = s.Compose([first, second])(x, generator=_gen(12))
+    g = _gen(12)
+    want = second(first(x, generator=g), generator=g)
+    assert tuple(got.shape) == (16, 1, 10, 10), (
+        f"Compose([Resize(14), RandomCrop(10)]) gave {tuple(got.shape)}"
+    )
+    assert torch.equal(got, want), "Compose([a, b])(x, g) should equal b(a(x, g), g)"
+    other = s.Compose([s.RandomCrop(10), s.Resize(14)])(x, generator=_gen(12))
+    assert tuple(other.shape) == (16, 1, 14, 14), "Compose must apply its transforms in order"
+    everything = s.Compose([t for _, t in _random_transforms(s)])
+    for name, transform in [*_random_transforms(s), ("a Compose of them", everything)]:
+        state = torch.get_rng_state()
+        a = transform(x, generator=_gen(13))
+        b = transform(x, generator=_gen(13))
+        untouched = torch.equal(state, torch.get_rng_state())
+        c = transform(x, generator=_gen(14))
+        assert torch.equal(a, b), f"{name} gave different images for two generators seeded 13"
+        assert not torch.equal(a, c), f"{name} gave the same images for seeds 13 and 14"
+        assert untouched, f"{name} used torch's global RNG although a generator was given"
+
+
+# --- speed and devices ---------------------------------------------------------------------------
+
+
+def _pipeline(module: types.ModuleType) -> Any:
+    return module.Compose([
+        module.RandomCrop(28, padding=2), module.RandomHorizontalFlip(),
+        module.RandomRotation(15), module.ColorJitter(0.3, 0.3), module.GaussianBlur(3),
+        module.RandomErasing(),
+    ])  # fmt: skip
+
+
+def _best_times(first: Any, second: Any, x: torch.Tensor, repeats: int = 5) -> tuple[float, float]:
+    """Fastest of ``repeats`` runs of each pipeline on ``x``, seconds, the two interleaved so a
+    machine that gets busier or quieter meanwhile slows both alike."""
+    best = [math.inf, math.inf]
+    for i in range(repeats):
+        for j, pipeline in enumerate((first, second)):
+            start = time.perf_counter()
+            pipeline(x, generator=_gen(i))
+            best[j] = min(best[j], time.perf_counter() - start)
+    return best[0], best[1]
+
+
+MAX_SLOWDOWN = 5.0
+"""How many times slower than the reference the student's pipeline may be (same process)."""
+
+
+@check(
+    points=5,
+    title="Vectorised: the pipeline is within 5x of the reference's speed on 512 images",
+    hint="draw all parameters with one call per parameter and apply them with tensor ops; "
+    "no Python loop over the images",
+)
+def test_vectorised(submission: types.ModuleType) -> None:
+    from solutions import augment as reference
+
+    x = _images(512, 1, 28, 28)
+    # one run each first (warming up both): a far slower pipeline fails without five more runs
+    mine, theirs = _best_times(_pipeline(submission), _pipeline(reference), x, repeats=1)
+    if mine <= 3 * MAX_SLOWDOWN * theirs:
+        mine, theirs = _best_times(_pipeline(submission), _pipeline(reference), x)
+    assert mine <= MAX_SLOWDOWN * theirs, (
+        f"your pipeline took {mine * 1000:.1f} ms on 512 images of 28x28, the reference "
+        f"{theirs * 1000:.1f} ms: {mine / theirs:.1f} times slower, at most {MAX_SLOWDOWN:g} "
+        "allowed"
+    )
+
+
+@check(points=5, title="The pipeline runs on the grading device (CUDA when there is a GPU)")
+def test_device(submission: types.ModuleType, device: torch.device) -> None:
+    x = _images(8, 3, 20, 24).to(device)
+    for generator_device in {torch.device("cpu"), device}:
+        g = torch.Generator(device=generator_device).manual_seed(0)
+        for name, transform, _ in _all_transforms(submission):
+            out = transform(x, generator=g)
+            assert out.device == x.device, (
+                f"{name} on {device} images with a {generator_device} generator returned "
+                f"images on {out.device}"
+            )
+
+
+@check(points=5, title="No torchvision or kornia")
+def test_no_forbidden_api(submission: types.ModuleType, submission_path: Any, spec: Any) -> None:
+    x = _images(4, 1, 28, 28)
+    runs = [("fashion_pipeline()", lambda: submission.fashion_pipeline()(x, generator=_gen(0)))]
+    assert_no_forbidden(submission_path, spec.forbidden, runs)
+
+
+# --- the effect on training ----------------------------------------------------------------------
+
+
+def effect_model(params: dict[str, Any]) -> nn.Module:
+    """The small CNN of the effect check: two conv layers, a hidden layer, 10 classes."""
+    w, hidden = int(params["width"]), int(params["hidden"])
+    return nn.Sequential(
+        nn.Conv2d(1, w, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
+        nn.Conv2d(w, 2 * w, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
+        nn.Flatten(), nn.Linear(2 * w * 49, hidden), nn.ReLU(), nn.Linear(hidden, 10),
+    )  # fmt: skip
+
+
+def subset(data: Any, size: int, seed: int = 1000) -> FashionMNIST:
+    """The fixed random training subset of the effect check (the whole test split kept)."""
+    index = torch.randperm(data.train_images.shape[0], generator=_gen(seed))[:size]
+    index = index.to(data.train_images.device)
+    return FashionMNIST(
+        data.train_images[index], data.train_labels[index], data.test_images,
+        data.test_labels, data.root,
+    )  # fmt: skip
+
+
+def effect_accuracy(
+    pipeline: Any, data: Any, profile: Any, device: Any, progress: Any = None, seed: int = 0
+) -> float:
+    """Test accuracy of :func:`effect_model` trained on the subset with ``pipeline`` (or none).
+
+    ``seed`` seeds the initialisation and the batches (the check uses 0; bench/ varies it).
+    """
+    torch.manual_seed(seed)
+    model = effect_model(profile.params).to(device)
+    train_classifier(
+        model, subset(data, int(profile.params["subset"])), steps=profile.steps,
+        batch_size=profile.batch_size, lr=profile.lr, seed=seed,
+        weight_decay=float(profile.params["weight_decay"]), transform=pipeline, on_step=progress,
+    )  # fmt: skip
+    return evaluate(model, data.test_images, data.test_labels)
+
+
+@check(
+    points=10,
+    title="fashion_pipeline() raises a small CNN's test accuracy on 2000 training images",
+    hint="label-preserving transforms: small shifts, left-right flips, erased patches",
+    training=True,
+)
+def test_effect(
+    submission: types.ModuleType, fashion_mnist: Any, profile: Any, device: torch.device,
+    progress: Any,
+) -> None:  # fmt: skip
+    pipeline = submission.fashion_pipeline()
+    total = 2 * profile.steps
+
+    def first(step: int, steps: int) -> None:
+        progress(step, total)
+
+    def second(step: int, steps: int) -> None:
+        progress(steps + step, total)
+
+    without = effect_accuracy(None, fashion_mnist, profile, device, first)
+    with_it = effect_accuracy(pipeline, fashion_mnist, profile, device, second)
+    gain = with_it - without
+    assert gain >= profile.threshold, (
+        f"with fashion_pipeline() the CNN reached {with_it:.4f} test accuracy, without it "
+        f"{without:.4f}: a gain of {gain:+.4f}, at least {profile.threshold:+.3f} is needed"
+    )

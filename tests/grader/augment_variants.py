@@ -1,0 +1,173 @@
+# ruff: noqa: E501  (edit texts are data; wrapping them would obscure the code they change)
+"""Augment submissions made by editing the reference solution (see ``variants.py``).
+
+``WRONG`` holds versions with one realistic bug each, which must fail the checks written to
+catch it; ``CORRECT`` holds other correct ways to write the same transforms, which must pass
+every check.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.grader.variants import Edits, write_edited, wrong_header
+
+
+def _header(text: str) -> tuple[str, str]:
+    return wrong_header("augment", text)
+
+
+_FLIP_DRAW = "        flip = _uniform(x.shape[0], 0.0, 1.0, x, generator) < self.p\n"
+_CROP_OFFSETS = (
+    "        top = _integers(b, torch.full((b,), ph - th + 1, device=x.device), x, generator)\n"
+    "        left = _integers(b, torch.full((b,), pw - tw + 1, device=x.device), x, generator)\n"
+)
+_CROP_GATHER = (
+    "        rows = (top[:, None] + torch.arange(th, device=x.device))[:, None, :, None]\n"
+    "        cols = (left[:, None] + torch.arange(tw, device=x.device))[:, None, None, :]\n"
+    "        batch = torch.arange(b, device=x.device)[:, None, None, None]\n"
+    "        channel = torch.arange(c, device=x.device)[None, :, None, None]\n"
+    "        return padded[batch, channel, rows, cols]\n"
+)
+_BLUR_PAD = '        flat = F.pad(x.reshape(1, b * c, h, w), (r, r, r, r), mode="reflect")\n'
+_BLUR_SIGMA = (
+    "        sigma = _uniform(b, self.sigma[0], self.sigma[1], x, generator).to(x.dtype)\n"
+)
+_BLUR_CONV = (
+    "        kernel = gaussian_kernel1d(k, sigma).repeat_interleave(c, dim=0)  # (B*C, k)\n"
+    + _BLUR_PAD
+    + "        flat = F.conv2d(flat, kernel[:, None, None, :], groups=b * c)  # along W\n"
+    "        flat = F.conv2d(flat, kernel[:, None, :, None], groups=b * c)  # along H\n"
+)
+
+WRONG: dict[str, Edits] = {
+    "flip_one_draw": [
+        _header(
+            "WRONG ON PURPOSE (grader test fixture): one coin for the whole batch, so all images flip or none do."
+        ),
+        (
+            _FLIP_DRAW,
+            "        flip = (_uniform(1, 0.0, 1.0, x, generator) < self.p).expand(x.shape[0])  # BUG\n",
+        ),
+    ],
+    "crop_last_offset_missing": [
+        _header(
+            "WRONG ON PURPOSE (grader test fixture): crop offsets drawn from [0, n - 1), so the last offset is never used."
+        ),
+        (
+            _CROP_OFFSETS,
+            _CROP_OFFSETS.replace("ph - th + 1", "ph - th").replace("pw - tw + 1", "pw - tw"),
+        ),
+    ],
+    "crop_always_zero_padding": [
+        _header(
+            "WRONG ON PURPOSE (grader test fixture): the crop pads with zeros whatever padding_mode says."
+        ),
+        (
+            "        padded = F.pad(x, (p, p, p, p), mode=self.padding_mode) if p else x\n",
+            "        padded = F.pad(x, (p, p, p, p)) if p else x  # BUG: padding_mode ignored\n",
+        ),
+    ],
+    "blur_zero_padding": [
+        _header(
+            "WRONG ON PURPOSE (grader test fixture): the blur pads with zeros, darkening the border."
+        ),
+        (
+            _BLUR_PAD,
+            "        flat = F.pad(x.reshape(1, b * c, h, w), (r, r, r, r))  # BUG: zeros, not reflect\n",
+        ),
+    ],
+    "blur_one_sigma": [
+        _header("WRONG ON PURPOSE (grader test fixture): one sigma for the whole batch."),
+        (
+            _BLUR_SIGMA,
+            "        sigma = _uniform(1, self.sigma[0], self.sigma[1], x, generator).to(x.dtype).expand(b)  # BUG\n",
+        ),
+    ],
+    "blur_unnormalised": [
+        _header(
+            "WRONG ON PURPOSE (grader test fixture): the Gaussian kernel is not normalised to sum 1."
+        ),
+        (
+            "    return kernel / kernel.sum(dim=1, keepdim=True)\n",
+            "    return kernel  # BUG: not normalised\n",
+        ),
+    ],
+    "rotation_in_radians": [
+        _header("WRONG ON PURPOSE (grader test fixture): the angle in degrees is used as radians."),
+        (
+            "        angle = _uniform(b, -self.degrees, self.degrees, x, generator) * (math.pi / 180)\n",
+            "        angle = _uniform(b, -self.degrees, self.degrees, x, generator)  # BUG: degrees as radians\n",
+        ),
+    ],
+    "erasing_ignores_p": [
+        _header(
+            "WRONG ON PURPOSE (grader test fixture): random erasing is applied to every image whatever p is."
+        ),
+        (
+            "        erase = fits.any(dim=1) & (_uniform(b, 0.0, 1.0, x, generator) < self.p)\n",
+            "        erase = fits.any(dim=1)  # BUG: p ignored\n",
+        ),
+    ],
+    "jitter_no_clamp": [
+        _header("WRONG ON PURPOSE (grader test fixture): brightness is not clamped to [0, 1]."),
+        (
+            "            x = (x * factor.to(x.dtype)[:, None, None, None]).clamp(0.0, 1.0)\n",
+            "            x = x * factor.to(x.dtype)[:, None, None, None]  # BUG: no clamp\n",
+        ),
+    ],
+    "global_rng": [
+        _header(
+            "WRONG ON PURPOSE (grader test fixture): random numbers come from torch's global RNG, not the generator."
+        ),
+        (
+            "    u = torch.rand(n, generator=generator, device=where, dtype=torch.float32)\n",
+            "    u = torch.rand(n, device=where, dtype=torch.float32)  # BUG: generator ignored\n",
+        ),
+    ],
+    "per_image_loop": [
+        _header(
+            "WRONG ON PURPOSE (grader test fixture): Compose applies the transforms one image at a time in a Python loop."
+        ),
+        (
+            "        for transform in self.transforms:\n            x = transform(x, generator=generator)\n        return x\n",
+            "        out = []  # BUG: one image at a time\n        for i in range(x.shape[0]):\n            y = x[i : i + 1]\n            for transform in self.transforms:\n                y = transform(y, generator=generator)\n            out.append(y)\n        return torch.cat(out)\n",
+        ),
+    ],
+    "pipeline_does_nothing": [
+        _header("WRONG ON PURPOSE (grader test fixture): fashion_pipeline() augments nothing."),
+        (
+            "    return Compose([RandomCrop(28, padding=2), RandomHorizontalFlip(0.5), RandomErasing(p=0.5)])\n",
+            "    return Compose([])  # BUG: no augmentation\n",
+        ),
+    ],
+}
+
+CORRECT: dict[str, Edits] = {
+    # Flip by assigning the mirrored images into a copy; crop by indexing unfold's windows.
+    "masked_flip_unfold_crop": [
+        (
+            "        return torch.where(flip[:, None, None, None], x.flip(-1), x)\n",
+            "        out = x.clone()\n        out[flip] = x[flip].flip(-1)\n        return out\n",
+        ),
+        (
+            _CROP_GATHER,
+            "        windows = padded.unfold(2, th, 1).unfold(3, tw, 1)  # (B, C, ph - th + 1, pw - tw + 1, th, tw)\n        return windows[torch.arange(b, device=x.device), :, top, left]\n",
+        ),
+    ],
+    # One 2-D depthwise convolution with each image's outer-product kernel.
+    "blur_one_2d_convolution": [
+        (
+            _BLUR_CONV,
+            "        k1 = gaussian_kernel1d(k, sigma)  # (B, k)\n        k2 = (k1[:, :, None] * k1[:, None, :]).repeat_interleave(c, dim=0)  # (B*C, k, k)\n"
+            + _BLUR_PAD
+            + "        flat = F.conv2d(flat, k2[:, None], groups=b * c)\n",
+        ),
+    ],
+}
+
+
+def write_variant(name: str, folder: Path) -> Path:
+    """Write variant ``name`` (wrong or correct) as ``folder/augment.py`` and return its path."""
+    edits = WRONG[name] if name in WRONG else CORRECT[name]
+    return write_edited("augment.py", name, edits, folder)
