@@ -33,9 +33,9 @@ def cli() -> None:
 
 
 def _register() -> None:
-    from course.commands import aae, grade, study
+    from course.commands import aae, augment, grade, study
 
-    for command in (*grade.COMMANDS, *aae.COMMANDS, *study.COMMANDS):
+    for command in (*grade.COMMANDS, *aae.COMMANDS, *augment.COMMANDS, *study.COMMANDS):
         cli.add_command(command)
 
 

@@ -1,0 +1,81 @@
+"""`course augment preview`: look at what your augmentation pipeline does to Fashion-MNIST."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from grader.data import ensure_dataset
+from grader.preview import DEFAULT_IMAGES, MAX_IMAGES, PreviewResult, write_preview
+from grader.spec import load_assignment
+from grader.workspace import locate_submission
+
+
+def _shape(shape: tuple[int, ...]) -> str:
+    return "(" + ", ".join(str(d) for d in shape) + ")"
+
+
+def preview_line(result: PreviewResult, out: Path) -> str:
+    """``Wrote grid.png: 16 test images before and after your fashion_pipeline() (outputs
+    (16, 1, 28, 28))``."""
+    images = "image" if result.count == 1 else "images"
+    return (
+        f"Wrote {out}: {result.count} test {images} before and after your fashion_pipeline() "
+        f"(outputs {_shape(result.output_shape)})"
+    )
+
+
+@click.group("augment")
+def augment_group() -> None:
+    """Tools for the augment assignment."""
+
+
+@augment_group.command("preview", short_help="Draw test images before and after your pipeline.")
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=Path("grid.png"),
+    show_default=True,
+    help="The PNG to write (replaced if it exists); its folder must exist.",
+)
+@click.option(
+    "--n",
+    "n",
+    type=click.IntRange(1, MAX_IMAGES),
+    default=DEFAULT_IMAGES,
+    show_default=True,
+    help="Test images to show.",
+)
+@click.option(
+    "--submission",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Your augment.py. Default: the one in the workspace you are in.",
+)
+@click.option("--solution", is_flag=True, help="Use the reference solution instead.")
+@click.option(
+    "--seed",
+    type=click.IntRange(min=0),
+    default=0,
+    show_default=True,
+    help="Picks the test images and seeds the pipeline.",
+)
+def preview_command(out: Path, n: int, submission: Path | None, solution: bool, seed: int) -> None:
+    """Apply your fashion_pipeline() to Fashion-MNIST test images and draw them into one PNG.
+
+    Rows of 8 test images, each directly above the row of the same images after your
+    pipeline (one batch, on the CPU). Outputs that are not 28 x 28 are scaled to 28 x 28 with
+    nearest neighbour for the picture; values outside [0, 1] are clipped, with a warning.
+
+    Exit status: 0 written, 1 your code failed, 2 bad usage, 3 environment problem.
+    """
+    spec = load_assignment("augment")
+    path = locate_submission(spec, submission=submission, solution=solution, cwd=Path.cwd())
+    ensure_dataset()
+    result = write_preview(spec, path, out, n=n, seed=seed)
+    click.echo(preview_line(result, out))
+    for warning in result.warnings:
+        click.echo(f"Warning: {warning}", err=True)
+
+
+COMMANDS: list[click.Command] = [augment_group]
