@@ -46,6 +46,10 @@ demo: setup
 	cd $(DEMO)/ws && $(DEMO_ENV) $(COURSE) grade aae --solution
 	@echo; echo "== course aae samples --solution: prior samples and reconstructions as a PNG"
 	cd $(DEMO)/ws && $(DEMO_ENV) $(COURSE) aae samples --solution --out $(DEMO)/aae_samples.png
+	@echo; echo "== course grade augment --solution: a batched augmentation pipeline (full marks)"
+	cd $(DEMO)/ws && $(DEMO_ENV) $(COURSE) grade augment --solution
+	@echo; echo "== course augment preview --solution: test images before and after the pipeline"
+	cd $(DEMO)/ws && $(DEMO_ENV) $(COURSE) augment preview --solution --out $(DEMO)/augment_preview.png
 	@echo; echo "== course log and course report weekly"
 	$(DEMO_ENV) $(COURSE) log --hours 2 --topic CNN
 	$(DEMO_ENV) $(COURSE) log --minutes 90 --topic RNN
