@@ -134,6 +134,10 @@ WRONG: dict[str, Edits] = {
             "        out = []  # BUG: one image at a time\n        for i in range(x.shape[0]):\n            y = x[i : i + 1]\n            for transform in self.transforms:\n                y = transform(y, generator=generator)\n            out.append(y)\n        return torch.cat(out)\n",
         ),
     ],
+    "blur_accepts_even_kernel": [
+        _header("WRONG ON PURPOSE (grader test fixture): GaussianBlur accepts an even kernel size, which has no centre pixel."),
+        ("        if kernel_size < 1 or kernel_size % 2 == 0:\n", "        if kernel_size < 1:  # BUG: even sizes accepted\n"),
+    ],
     "pipeline_does_nothing": [
         _header("WRONG ON PURPOSE (grader test fixture): fashion_pipeline() augments nothing."),
         (

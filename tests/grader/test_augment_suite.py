@@ -55,6 +55,7 @@ EXPECTED: dict[str, dict[str, str]] = {
     "jitter_no_clamp": {"jitter": "failed"},
     "global_rng": {"compose_and_generators": "failed"},
     "per_image_loop": {"compose_and_generators": "failed", "vectorised": "failed"},
+    "blur_accepts_even_kernel": {"invalid_arguments": "failed"},
     "pipeline_does_nothing": {},
 }
 
@@ -81,6 +82,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "erasing_ignores_p": (
         "erasing",
         "RandomErasing(p=0.5) erased 3000 of 3000 images; about 1500 expected",
+    ),
+    "blur_accepts_even_kernel": (
+        "invalid_arguments",
+        "GaussianBlur(4) should raise ValueError naming 4; it did not",
     ),
     "jitter_no_clamp": ("jitter", "ColorJitter(brightness=1.0) must clamp its output to [0, 1]"),
     "global_rng": ("compose_and_generators", "Compose([a, b])(x, g) should equal b(a(x, g), g)"),
