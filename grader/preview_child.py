@@ -81,20 +81,15 @@ def expect_batch(value: object, count: int) -> tuple[int, ...]:
 
 def range_warnings(augmented: torch.Tensor) -> list[str]:
     """Warnings for pipeline outputs outside [0, 1] or NaN (the picture clips them)."""
-    import torch
+    from grader.samples import value_range
 
-    flat = augmented.detach().float().reshape(-1)
-    is_nan = torch.isnan(flat)
-    nan = int(is_nan.sum())
-    kept = flat[~is_nan]
+    low, high, nan = value_range(augmented)
     warnings = []
-    if kept.numel():
-        low, high = float(kept.min()), float(kept.max())
-        if low < 0.0 or high > 1.0:
-            warnings.append(
-                f"your pipeline returned values outside [0, 1] (min {low:.2f}, max {high:.2f}), "
-                "e.g. after a Normalize; the picture clips them"
-            )
+    if low is not None and high is not None and (low < 0.0 or high > 1.0):
+        warnings.append(
+            f"your pipeline returned values outside [0, 1] (min {low:.2f}, max {high:.2f}), "
+            "e.g. after a Normalize; the picture clips them"
+        )
     if nan:
         warnings.append(f"your pipeline returned {nan} NaN values; they are drawn black")
     return warnings

@@ -43,19 +43,16 @@ def expect_images(what: str, value: object, count: int) -> None:
 
 def range_warnings(samples: torch.Tensor, reconstructions: torch.Tensor) -> list[str]:
     """Warnings for decoder outputs outside [0, 1] or NaN (the picture clips them)."""
-    import torch
+    from grader.samples import value_range
 
     found: list[str] = []
     low, high = math.inf, -math.inf
     nan = 0
     for name, values in (("sample()", samples), ("decode(encode(x))", reconstructions)):
-        flat = values.detach().float().reshape(-1)
-        is_nan = torch.isnan(flat)
-        nan += int(is_nan.sum())
-        kept = flat[~is_nan]
-        if kept.numel() == 0:
+        lo, hi, count = value_range(values)
+        nan += count
+        if lo is None or hi is None:
             continue
-        lo, hi = float(kept.min()), float(kept.max())
         if lo < 0.0 or hi > 1.0:
             found.append(name)
             low, high = min(low, lo), max(high, hi)

@@ -232,6 +232,21 @@ def grid_image(
     return grid_rows(rows, scale=scale, gap=gap, columns=columns)
 
 
+def value_range(values: torch.Tensor) -> tuple[float, float, int] | tuple[None, None, int]:
+    """Smallest and largest non-NaN value of ``values`` (``None`` when every value is NaN) and
+    how many values are NaN: what the range warnings of both pictures report, since the picture
+    clips the range and draws NaN black."""
+    import torch
+
+    flat = values.detach().float().reshape(-1)
+    is_nan = torch.isnan(flat)
+    kept = flat[~is_nan]
+    nan = int(is_nan.sum())
+    if kept.numel() == 0:
+        return None, None, nan
+    return float(kept.min()), float(kept.max()), nan
+
+
 def _shape(tensor: Any) -> str:
     return "(" + ", ".join(str(int(d)) for d in tensor.shape) + ")"
 
