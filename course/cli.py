@@ -3,10 +3,16 @@
 This module is the one place a :class:`course.errors.CourseError` becomes
 ``Error: <what, the value, how to fix>`` on stderr with the error's exit code
 (2 bad usage, 3 environment problem).
+
+Subcommands are loaded lazily: ``course log`` imports only ``course.commands.study`` and what
+it needs (never torch, never the grader's runner), so a tracker command starts quickly.
+:data:`COMMAND_MODULES` says which module defines each command; every such module has a
+``COMMANDS`` list.
 """
 
 from __future__ import annotations
 
+import importlib
 from typing import Any
 
 import click
@@ -14,9 +20,44 @@ import click
 from course import __version__
 from course.errors import CourseError
 
+COMMAND_MODULES: dict[str, str] = {
+    "grade": "course.commands.grade",
+    "init": "course.commands.grade",
+    "data": "course.commands.grade",
+    "aae": "course.commands.aae",
+    "augment": "course.commands.augment",
+    "log": "course.commands.study",
+    "start": "course.commands.timer",
+    "stop": "course.commands.timer",
+    "status": "course.commands.timer",
+    "edit": "course.commands.timer",
+    "delete": "course.commands.timer",
+    "report": "course.commands.report",
+    "retro": "course.commands.retro",
+    "problem": "course.commands.problem",
+    "goal": "course.commands.goal",
+    "question": "course.commands.question",
+    "export": "course.commands.transfer",
+    "import": "course.commands.transfer",
+}
+"""Each subcommand's name and the module whose ``COMMANDS`` list defines it."""
+
 
 class CourseGroup(click.Group):
-    """A click group that turns :class:`CourseError` from any subcommand into a click error."""
+    """The root group: loads subcommands on first use and reports :class:`CourseError`."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(COMMAND_MODULES)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        module_name = COMMAND_MODULES.get(cmd_name)
+        if module_name is None:
+            return None
+        import tracker  # noqa: F401  (imports sqlite-utils without numpy: see tracker/__init__)
+
+        module = importlib.import_module(module_name)
+        commands: list[click.Command] = module.COMMANDS
+        return next(command for command in commands if command.name == cmd_name)
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -30,16 +71,6 @@ class CourseGroup(click.Group):
 @click.version_option(__version__, prog_name="course")
 def cli() -> None:
     """Grade your deep-learning assignments and track your study week."""
-
-
-def _register() -> None:
-    from course.commands import aae, augment, grade, study
-
-    for command in (*grade.COMMANDS, *aae.COMMANDS, *augment.COMMANDS, *study.COMMANDS):
-        cli.add_command(command)
-
-
-_register()
 
 
 def main() -> None:

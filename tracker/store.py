@@ -304,7 +304,83 @@ def _v1_initial(db: Database) -> None:
     db.table("grade_checks").create_index(["attempt_id"])
 
 
-MIGRATIONS: tuple[Migration, ...] = (_v1_initial,)
+_V2_TABLES = """
+CREATE TABLE timer (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    topic TEXT NOT NULL,
+    note TEXT,
+    started_at TEXT NOT NULL
+);
+CREATE TABLE retro_items (
+    id INTEGER PRIMARY KEY,
+    day TEXT NOT NULL,
+    kind TEXT NOT NULL CHECK (kind IN ('keep', 'problem', 'try')),
+    text TEXT NOT NULL,
+    status TEXT CHECK (status IN ('open', 'kept', 'dropped', 'carried')),
+    carried_from INTEGER REFERENCES retro_items(id) ON DELETE SET NULL,
+    reviewed_on TEXT,
+    created_at TEXT NOT NULL
+);
+CREATE INDEX idx_retro_items_day ON retro_items(day);
+CREATE TABLE problems (
+    id INTEGER PRIMARY KEY,
+    site TEXT NOT NULL CHECK (site IN ('boj', 'programmers', 'leetcode', 'other')),
+    number TEXT NOT NULL,
+    title TEXT,
+    status TEXT NOT NULL CHECK (status IN ('solved', 'attempted', 'failed')),
+    minutes INTEGER,
+    used_hint INTEGER NOT NULL DEFAULT 0,
+    url TEXT,
+    note TEXT,
+    day TEXT NOT NULL,
+    created_at TEXT NOT NULL
+);
+CREATE INDEX idx_problems_day ON problems(day);
+CREATE INDEX idx_problems_site_number ON problems(site, number);
+CREATE TABLE problem_tags (
+    problem_id INTEGER NOT NULL REFERENCES problems(id) ON DELETE CASCADE,
+    tag TEXT NOT NULL,
+    PRIMARY KEY (problem_id, tag)
+);
+CREATE INDEX idx_problem_tags_tag ON problem_tags(tag);
+CREATE TABLE goals (
+    id INTEGER PRIMARY KEY,
+    week TEXT NOT NULL,
+    kind TEXT NOT NULL CHECK (kind IN ('hours', 'problems', 'topic_hours')),
+    topic TEXT NOT NULL DEFAULT '',
+    target REAL NOT NULL,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    UNIQUE (week, kind, topic)
+);
+CREATE TABLE questions (
+    id INTEGER PRIMARY KEY,
+    text TEXT NOT NULL,
+    topic TEXT,
+    day TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    answer TEXT,
+    answered_at TEXT
+);
+"""
+
+
+def _v2_study_tracker(db: Database) -> None:
+    """Version 2: timer entries, KPT retrospectives, coding-test problems, goals, questions.
+
+    ``study_log`` gains ``started_at`` / ``ended_at`` (UTC, set for entries made by
+    ``course start``/``stop``, used to warn about overlaps) and ``updated_at``. The running
+    timer is the one row a ``CHECK (id = 1)`` allows in ``timer``.
+    """
+    table = db.table("study_log")
+    for column in ("started_at", "ended_at", "updated_at"):
+        table.add_column(column, str)
+    for statement in _V2_TABLES.split(";"):
+        if statement.strip():
+            db.execute(statement)
+
+
+MIGRATIONS: tuple[Migration, ...] = (_v1_initial, _v2_study_tracker)
 """Forward migrations, oldest first: ``MIGRATIONS[n - 1]`` turns version ``n - 1`` into ``n``."""
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -24,6 +24,13 @@ _UNITS = re.compile(
 )
 _ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 _DURATION_EXAMPLES = "Write it like 2h30m, 1.5h, 90m or 45 (minutes)"
+_WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+_WEEKDAY = re.compile(
+    r"(?P<last>last )?(?P<name>mon(?:day)?|tue(?:sday)?|wed(?:nesday)?|thu(?:rsday)?"
+    r"|fri(?:day)?|sat(?:urday)?|sun(?:day)?)"
+)
+_DAYS_AGO = re.compile(r"(?P<count>\d{1,5}) days? ago")
+_DAY_EXAMPLES = "Use today, yesterday, 3 days ago, monday, last monday or YYYY-MM-DD (2026-11-21)"
 
 
 @dataclass(frozen=True)
@@ -98,28 +105,48 @@ def hours_to_minutes(hours: float) -> int:
 
 
 def parse_day(text: str, today: date) -> date:
-    """Parse the day study happened: ``today``, ``yesterday`` or ``YYYY-MM-DD``.
+    """Parse a day as people type it, relative to ``today``.
+
+    Accepted forms (case and surrounding spaces do not matter):
+
+    - ``today``, ``yesterday``;
+    - ``N days ago`` (``3 days ago``, ``1 day ago``);
+    - a weekday, ``monday`` or ``mon``: the latest such day on or before ``today`` (today
+      itself when it is that weekday);
+    - ``last monday``: the latest such day strictly before ``today`` (a week ago when today
+      is a Monday);
+    - ISO ``YYYY-MM-DD``.
+
+    Days in the future are parsed as given; callers that store study time refuse them.
 
     Args:
-        text: The day as typed (case and surrounding spaces do not matter).
-        today: The local date to resolve ``today`` and ``yesterday`` against.
+        text: The day as typed.
+        today: The local date to resolve relative forms against.
 
     Raises:
-        UsageError: ``text`` is none of those or not a real date.
+        UsageError: ``text`` is none of those forms or not a real date.
     """
-    cleaned = text.strip().lower()
+    cleaned = " ".join(text.strip().lower().split())
     if cleaned == "today":
         return today
     if cleaned == "yesterday":
         return today - timedelta(days=1)
+    ago = _DAYS_AGO.fullmatch(cleaned)
+    if ago:
+        return today - timedelta(days=int(ago["count"]))
+    weekday = _WEEKDAY.fullmatch(cleaned)
+    if weekday:
+        target = _WEEKDAYS.index(weekday["name"][:3])
+        back = (today.weekday() - target) % 7
+        if weekday["last"] and back == 0:
+            back = 7
+        return today - timedelta(days=back)
     if _ISO_DAY.fullmatch(cleaned):
         try:
             return date.fromisoformat(cleaned)
         except ValueError:
             pass
-    raise UsageError(
-        "cannot read the date", repr(text), "Use today, yesterday or YYYY-MM-DD (2026-11-21)"
-    )
+    raise UsageError("cannot read the date", repr(text), _DAY_EXAMPLES)
 
 
 def log_study(

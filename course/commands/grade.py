@@ -7,8 +7,8 @@ from pathlib import Path
 import click
 from rich.console import Console
 
+from course.commands.context import open_store
 from course.commands.options import device_option, profile_option
-from course.commands.study import open_store
 from course.render_grade import GradeProgress, init_lines, print_report, report_json
 from grader.attempt import run_attempt
 from grader.data import ensure_dataset

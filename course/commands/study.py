@@ -1,34 +1,15 @@
-"""`course log` and `course report`."""
+"""`course log`: study time by hand."""
 
 from __future__ import annotations
 
 from contextlib import closing
-from datetime import date
-from pathlib import Path
 
 import click
-from sqlite_utils import Database
 
+from course.commands import context
 from course.errors import UsageError
-from course.render_study import logged_line, make_console, print_weekly, weekly_json
-from grader.workspace import find_workspace
-from tracker.report import weekly_report
-from tracker.store import open_db, resolve_db_path
+from course.render_study import logged_line
 from tracker.study import hours_to_minutes, log_study, parse_day, parse_duration
-
-
-def open_store() -> Database:
-    """Open the tracker database the current directory uses.
-
-    ``$COURSE_DB``, else the database named by the workspace holding the current directory,
-    else the user data directory's ``course.db``. Close it when done.
-
-    Raises:
-        StoreError: The database cannot be opened (see :func:`tracker.store.open_db`).
-        WorkspaceError: The workspace's ``course.yaml`` is invalid.
-    """
-    workspace = find_workspace(Path.cwd())
-    return open_db(resolve_db_path(workspace.database if workspace else None))
 
 
 def _study_minutes(hours: float | None, minutes: int | None, duration: str | None) -> int:
@@ -61,7 +42,7 @@ def _study_minutes(hours: float | None, minutes: int | None, duration: str | Non
     metavar="DATE",
     default="today",
     show_default=True,
-    help="The day you studied: YYYY-MM-DD, today or yesterday.",
+    help="The day you studied: today, yesterday, 3 days ago, monday, last monday or YYYY-MM-DD.",
 )
 @click.option("--note", help="Anything worth remembering about it.")
 def log_command(
@@ -73,38 +54,14 @@ def log_command(
     note: str | None,
 ) -> None:
     """Log study time: course log --hours 2 --topic CNN."""
-    today = date.today()
+    today = context.today()
     study_minutes = _study_minutes(hours, minutes, duration)
     study_day = parse_day(day, today)
-    with closing(open_store()) as db:
+    with closing(context.open_store()) as db:
         entry = log_study(
             db, minutes=study_minutes, topic=topic, day=study_day, note=note, today=today
         )
     click.echo(logged_line(entry))
 
 
-@click.group("report")
-def report_group() -> None:
-    """Summaries of your study time and grade attempts."""
-
-
-@report_group.command("weekly")
-@click.option(
-    "--week", metavar="YYYY-Www", help="ISO week (2026-W47), this or last.  [default: this]"
-)
-@click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of tables.")
-def weekly_command(week: str | None, as_json: bool) -> None:
-    """Study time and best grades of one week.
-
-    Hours per day and per topic, the week's total, and the best score of each assignment
-    graded that week (Monday to Sunday, ISO weeks).
-    """
-    with closing(open_store()) as db:
-        report = weekly_report(db, week)
-    if as_json:
-        click.echo(weekly_json(report))
-    else:
-        print_weekly(make_console(), report)
-
-
-COMMANDS: list[click.Command] = [log_command, report_group]
+COMMANDS: list[click.Command] = [log_command]

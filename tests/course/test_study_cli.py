@@ -137,7 +137,8 @@ def test_log_bad_date_and_duration(runner: CliRunner) -> None:
     bad_date = runner.invoke(cli, ["log", "--hours", "1", "--topic", "CNN", "--date", "11/16"])
     assert (bad_date.exit_code, bad_date.output) == (
         2,
-        "Error: cannot read the date: '11/16'. Use today, yesterday or YYYY-MM-DD (2026-11-21)\n",
+        "Error: cannot read the date: '11/16'. Use today, yesterday, 3 days ago, monday,"
+        " last monday or YYYY-MM-DD (2026-11-21)\n",
     )
     bad_duration = runner.invoke(cli, ["log", "--duration", "2x", "--topic", "CNN"])
     assert bad_duration.exit_code == 2

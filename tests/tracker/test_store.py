@@ -67,14 +67,24 @@ def test_resolve_uses_workspace_then_user_data_dir(
 # --- a new database -------------------------------------------------------------------------
 
 
-def test_new_database_has_wal_schema_v1_and_pragmas(tmp_path: Path) -> None:
+def test_new_database_has_wal_schema_v2_and_pragmas(tmp_path: Path) -> None:
     path = tmp_path / "deep" / "er" / "course.db"
     with closing(open_db(path)) as db:
         assert db.journal_mode == "wal"
-        assert schema_version(db) == SCHEMA_VERSION == 1
+        assert schema_version(db) == SCHEMA_VERSION == 2
         assert db.execute("PRAGMA foreign_keys").fetchone()[0] == 1
         assert db.execute("PRAGMA busy_timeout").fetchone()[0] == 5000
-        assert db.table_names() == ["study_log", "grade_attempts", "grade_checks"]
+        assert db.table_names() == [
+            "study_log",
+            "grade_attempts",
+            "grade_checks",
+            "timer",
+            "retro_items",
+            "problems",
+            "problem_tags",
+            "goals",
+            "questions",
+        ]
         assert db.table("study_log").columns_dict == {
             "id": int,
             "day": str,
@@ -82,13 +92,16 @@ def test_new_database_has_wal_schema_v1_and_pragmas(tmp_path: Path) -> None:
             "topic": str,
             "note": str,
             "created_at": str,
+            "started_at": str,
+            "ended_at": str,
+            "updated_at": str,
         }
         assert {tuple(index.columns) for index in db.table("grade_attempts").indexes} == {
             ("day",),
             ("assignment",),
         }
         assert [tuple(index.columns) for index in db.table("study_log").indexes] == [("day",)]
-    assert _pragma(path, "user_version") == 1
+    assert _pragma(path, "user_version") == 2
     assert _pragma(path, "application_id") == APPLICATION_ID
     assert not list(tmp_path.glob("deep/er/*.bak-*"))
 
@@ -96,7 +109,7 @@ def test_new_database_has_wal_schema_v1_and_pragmas(tmp_path: Path) -> None:
 def test_empty_file_becomes_a_course_database(path: Path) -> None:
     path.touch()
     with closing(open_db(path)) as db:
-        assert schema_version(db) == 1
+        assert schema_version(db) == 2
 
 
 def test_reopening_is_idempotent(path: Path) -> None:
@@ -104,7 +117,7 @@ def test_reopening_is_idempotent(path: Path) -> None:
         schema = db.schema
     with closing(open_db(path)) as db:
         assert db.schema == schema
-        assert schema_version(db) == 1
+        assert schema_version(db) == 2
     assert sorted(p.name for p in path.parent.iterdir()) == ["course.db"]
 
 
@@ -121,6 +134,9 @@ def test_study_entry_survives_reopen(path: Path) -> None:
                 "topic": "CNN",
                 "note": None,
                 "created_at": "2026-11-16T12:00:00Z",
+                "started_at": None,
+                "ended_at": None,
+                "updated_at": None,
             }
         ]
 
@@ -170,7 +186,7 @@ def test_newer_schema_is_refused(path: Path) -> None:
         open_db(path)
     assert caught.value.message == (
         "the tracker database has schema version 7, made by a newer course "
-        f"(this one knows up to 1): {path}. "
+        f"(this one knows up to {SCHEMA_VERSION}): {path}. "
         "Upgrade course (pip install -U course-toolkit), or set COURSE_DB to another file"
     )
     assert path.read_bytes() == before
@@ -184,37 +200,55 @@ def test_migration_backs_up_the_old_file_first(path: Path) -> None:
         log_study(db, minutes=45, topic="RNN", day=DAY, today=DAY)
 
     with closing(open_db(path, migrations=[*MIGRATIONS, _add_mood_column])) as db:
-        assert schema_version(db) == 2
+        assert schema_version(db) == SCHEMA_VERSION + 1
         assert "mood" in db.table("study_log").columns_dict
 
-    backup = path.with_name("course.db.bak-v1")
-    assert _pragma(backup, "user_version") == 1
+    backup = path.with_name(f"course.db.bak-v{SCHEMA_VERSION}")
+    assert _pragma(backup, "user_version") == SCHEMA_VERSION
     with closing(Database(backup)) as old:
         assert "mood" not in old.table("study_log").columns_dict
         assert [row["topic"] for row in old.table("study_log").rows] == ["RNN"]
 
 
+def test_version_1_database_upgrades_to_2_keeping_its_rows(path: Path) -> None:
+    with closing(open_db(path, migrations=MIGRATIONS[:1])) as db:
+        db.table("study_log").insert(
+            {"day": "2026-11-16", "minutes": 45, "topic": "RNN", "created_at": "t"}
+        )
+    with closing(open_db(path)) as db:
+        assert schema_version(db) == 2
+        assert [(row["topic"], row["started_at"]) for row in db.table("study_log").rows] == [
+            ("RNN", None)
+        ]
+        assert db["timer"].count == 0
+    assert _pragma(path.with_name("course.db.bak-v1"), "user_version") == 1
+
+
 def test_migration_never_overwrites_an_earlier_backup(path: Path) -> None:
     open_db(path).close()
-    earlier = path.with_name("course.db.bak-v1")
+    earlier = path.with_name(f"course.db.bak-v{SCHEMA_VERSION}")
     earlier.write_bytes(b"an older backup")
     open_db(path, migrations=[*MIGRATIONS, _add_mood_column]).close()
     assert earlier.read_bytes() == b"an older backup"
-    assert _pragma(path.with_name("course.db.bak-v1-2"), "user_version") == 1
+    second = path.with_name(f"course.db.bak-v{SCHEMA_VERSION}-2")
+    assert _pragma(second, "user_version") == SCHEMA_VERSION
 
 
 def test_failed_migration_rolls_back_and_keeps_the_version(path: Path) -> None:
     open_db(path).close()
 
     def broken(db: Database) -> None:
-        db.table("goals").create({"id": int}, pk="id")
+        db.table("mood").create({"id": int}, pk="id")
         db.execute("SELECT * FROM no_such_table")
 
-    with pytest.raises(StoreError, match="cannot upgrade the tracker database to schema version 2"):
+    with pytest.raises(
+        StoreError,
+        match=f"cannot upgrade the tracker database to schema version {SCHEMA_VERSION + 1}",
+    ):
         open_db(path, migrations=[*MIGRATIONS, broken])
     with closing(open_db(path)) as db:
-        assert schema_version(db) == 1
-        assert "goals" not in db.table_names()
+        assert schema_version(db) == SCHEMA_VERSION
+        assert "mood" not in db.table_names()
 
 
 # --- transactions and timestamps ------------------------------------------------------------

@@ -85,6 +85,18 @@ def test_hours_to_minutes_refuses_non_numbers(hours: float) -> None:
         ("yesterday", date(2026, 11, 20)),
         (" Yesterday ", date(2026, 11, 20)),
         ("2026-11-16", date(2026, 11, 16)),
+        ("3 days ago", date(2026, 11, 18)),
+        ("1 day ago", date(2026, 11, 20)),
+        ("0 days ago", TODAY),
+        # TODAY is a Saturday: a weekday is the latest one on or before it ...
+        ("monday", date(2026, 11, 16)),
+        ("Mon", date(2026, 11, 16)),
+        ("saturday", TODAY),
+        ("sunday", date(2026, 11, 15)),
+        # ... and "last" excludes today itself.
+        ("last monday", date(2026, 11, 16)),
+        ("last  Saturday", date(2026, 11, 14)),
+        ("last fri", date(2026, 11, 20)),
     ],
 )
 def test_parse_day(text: str, day: date) -> None:
@@ -92,13 +104,28 @@ def test_parse_day(text: str, day: date) -> None:
 
 
 @pytest.mark.parametrize(
-    "text", ["", "tomorrow", "2026-02-30", "20261116", "2026-W47-1", "16/11/2026"]
+    "text",
+    [
+        "",
+        "tomorrow",
+        "2026-02-30",
+        "20261116",
+        "2026-W47-1",
+        "16/11/2026",
+        "next monday",
+        "last",
+        "monday last",
+        "-3 days ago",
+        "3 weeks ago",
+        "mond",
+    ],
 )
 def test_parse_day_refuses(text: str) -> None:
     with pytest.raises(UsageError) as caught:
         parse_day(text, TODAY)
     assert caught.value.message == (
-        f"cannot read the date: {text!r}. Use today, yesterday or YYYY-MM-DD (2026-11-21)"
+        f"cannot read the date: {text!r}. Use today, yesterday, 3 days ago, monday, last monday"
+        " or YYYY-MM-DD (2026-11-21)"
     )
 
 
