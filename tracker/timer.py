@@ -1,0 +1,347 @@
+"""The study timer: ``course start`` / ``stop`` / ``status``, one running timer at a time.
+
+The running timer is the one row of the ``timer`` table (its ``CHECK (id = 1)`` makes a
+second one impossible, even for two commands started at once). Stopping it deletes that row
+and inserts the ``study_log`` entry in one transaction, so a crash neither loses the study
+time nor logs it twice.
+
+Every function takes the current moment as ``now`` (an aware datetime) and never reads the
+clock. Local days and clock times are those of the system's time zone (``TZ``); times are
+stored in UTC (:func:`tracker.store.utc_timestamp`).
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from sqlite_utils import Database
+
+from course.errors import UsageError
+from tracker.store import insert, transaction, utc_timestamp
+from tracker.study import (
+    MINUTES_PER_DAY,
+    StudyEntry,
+    ensure_day_fits,
+    minutes_on,
+    overlapping_entries,
+    parse_day,
+    parse_duration,
+    parse_utc_timestamp,
+    span_minutes,
+)
+
+_CLOCK = re.compile(r"(?:(?P<day>.+) )?(?P<hour>\d{1,2}):(?P<minute>\d{2})")
+_ISO_CLOCK = re.compile(r"(\d{4}-\d{2}-\d{2})t(\d{1,2}:\d{2})")
+_AGO = re.compile(r"(?P<amount>.+?) ?ago")
+_TIME_EXAMPLES = "Use HH:MM (14:05), yesterday 23:30, YYYY-MM-DD HH:MM, 15m ago or now"
+_STOP_OR_CANCEL = "stop it later, or discard it with course stop --cancel"
+
+
+@dataclass(frozen=True)
+class RunningTimer:
+    """The timer that is running.
+
+    Attributes:
+        topic: What is being studied.
+        started_at: When it started (aware, UTC, whole seconds).
+        note: Free text given to ``course start``, or ``None``.
+    """
+
+    topic: str
+    started_at: datetime
+    note: str | None = None
+
+    def minutes(self, now: datetime) -> int:
+        """Minutes run until ``now`` (aware), rounded as :func:`stop_timer` would; never < 0."""
+        return max(0, span_minutes(self.started_at, now))
+
+
+@dataclass(frozen=True)
+class StoppedTimer:
+    """What :func:`stop_timer` logged.
+
+    Attributes:
+        entry: The new study entry (with ``started_at`` and ``ended_at``).
+        overlaps: Earlier timed entries whose times overlap it, earliest first. Overlaps are
+            allowed; the CLI warns about them.
+    """
+
+    entry: StudyEntry
+    overlaps: tuple[StudyEntry, ...] = ()
+
+
+@dataclass(frozen=True)
+class TimerStatus:
+    """What ``course status`` shows.
+
+    Attributes:
+        timer: The running timer, or ``None``.
+        today: The local day of ``now``.
+        today_minutes: Study time logged on ``today``, in minutes (the running timer not
+            included).
+    """
+
+    timer: RunningTimer | None
+    today: date
+    today_minutes: int
+
+
+def parse_time(text: str, now: datetime, *, day: date | None = None) -> datetime:
+    """Parse a moment as people type it, in the system's local time.
+
+    Accepted forms (case and extra spaces do not matter):
+
+    - ``now``;
+    - ``HH:MM`` (``14:05``, ``9:30``): that clock time on ``day``;
+    - a day and a clock time: ``yesterday 23:30``, ``last monday 9:00``,
+      ``2026-11-20 14:05`` (or ``2026-11-20T14:05``); the day takes every form of
+      :func:`tracker.study.parse_day`;
+    - a duration ago (:func:`tracker.study.parse_duration`): ``15m ago``, ``1h30m ago``,
+      ``1.5h ago``, ``45 ago`` (minutes).
+
+    Moments in the future are parsed as given; callers refuse them.
+
+    Args:
+        text: The moment as typed.
+        now: The current moment (aware).
+        day: The local day a bare ``HH:MM`` is on (default: the local day of ``now``).
+
+    Returns:
+        An aware datetime in the local time zone (a clock time to the minute).
+
+    Raises:
+        UsageError: ``text`` is none of those forms, or not a real day or clock time.
+    """
+    cleaned = " ".join(text.strip().lower().split())
+    today = now.astimezone().date()
+    if cleaned == "now":
+        return now.astimezone()
+    ago = _AGO.fullmatch(cleaned)
+    if ago:
+        try:
+            minutes = parse_duration(ago["amount"])
+        except UsageError:
+            raise UsageError("cannot read the time", repr(text), _TIME_EXAMPLES) from None
+        return (now - timedelta(minutes=minutes)).astimezone()
+    clock = _CLOCK.fullmatch(_ISO_CLOCK.sub(r"\1 \2", cleaned))
+    if clock is None:
+        raise UsageError("cannot read the time", repr(text), _TIME_EXAMPLES)
+    hour, minute = int(clock["hour"]), int(clock["minute"])
+    if hour > 23 or minute > 59:
+        raise UsageError("not a time of day", repr(text), "Hours go from 0 to 23, minutes to 59")
+    on = parse_day(clock["day"], today) if clock["day"] else (day or today)
+    return datetime.combine(on, time(hour, minute)).astimezone()
+
+
+def running_timer(db: Database) -> RunningTimer | None:
+    """The running timer, or ``None`` when none is running."""
+    rows = list(db.query("SELECT topic, note, started_at FROM timer WHERE id = 1"))
+    if not rows:
+        return None
+    row = rows[0]
+    return RunningTimer(row["topic"], parse_utc_timestamp(row["started_at"]), row["note"])
+
+
+def start_timer(
+    db: Database, topic: str, *, at: datetime, now: datetime, note: str | None = None
+) -> RunningTimer:
+    """Start the timer on ``topic`` at ``at``.
+
+    Args:
+        db: The tracker database.
+        topic: What is studied; surrounding whitespace is removed.
+        at: When the study started (aware); seconds are kept, fractions dropped.
+        now: The current moment (aware).
+        note: Optional free text (blank counts as none); kept on the logged entry.
+
+    Returns:
+        The running timer.
+
+    Raises:
+        UsageError: A timer is already running (the message names it and since when);
+            the topic is blank; ``at`` is after ``now`` or more than 24 h before it.
+            Nothing is written.
+        StoreError: The database could not be written.
+    """
+    topic = topic.strip()
+    note = (note or "").strip() or None
+    if not topic:
+        raise UsageError("the topic is empty", fix="Name what you study, e.g. course start CNN")
+    if at > now:
+        raise UsageError(
+            "cannot start a timer in the future", _clock(at, now), _past_fix("--at", at, now)
+        )
+    if now - at > timedelta(minutes=MINUTES_PER_DAY):
+        raise UsageError(
+            "a timer cannot start more than 24 hours ago",
+            _clock(at, now),
+            "Log earlier study with course log --duration 1h30m --date yesterday",
+        )
+    at = at.replace(microsecond=0)
+    timer = RunningTimer(topic, parse_utc_timestamp(utc_timestamp(at)), note)
+    try:
+        with transaction(db):
+            insert(
+                db,
+                "timer",
+                {"id": 1, "topic": topic, "note": note, "started_at": utc_timestamp(at)},
+            )
+    except sqlite3.IntegrityError:
+        running = running_timer(db)
+        if running is None:  # pragma: no cover - the only constraint that can fail is id = 1
+            raise
+        raise UsageError(
+            "a timer is already running", _since(running, now), "Stop it with course stop"
+        ) from None
+    return timer
+
+
+def stop_timer(
+    db: Database, *, at: datetime, now: datetime, note: str | None = None
+) -> StoppedTimer:
+    """Stop the running timer at ``at`` and log the time as a study entry.
+
+    The entry gets the timer's topic, ``started_at`` and ``ended_at`` (= ``at``), minutes =
+    the time between them rounded to whole minutes (half a minute up), and the local day of
+    the start (a timer that runs past midnight counts on the day it started). The timer row
+    is deleted and the entry inserted in one transaction.
+
+    Args:
+        db: The tracker database.
+        at: When the study ended (aware); fractions of a second are dropped.
+        now: The current moment (aware), also stored as the entry's ``created_at``.
+        note: Optional free text; added after the timer's own note (``"; "`` between).
+
+    Returns:
+        The new entry and the timed entries it overlaps.
+
+    Raises:
+        UsageError: No timer is running; ``at`` is after ``now`` or before the start; the
+            stretch is under a minute (half a minute) or over 24 h; or the day would hold
+            more than 24 h in all. Nothing is written and the timer keeps running.
+        StoreError: The database could not be written.
+    """
+    at = at.replace(microsecond=0)
+    with transaction(db):
+        timer = _require_timer(db)
+        start = timer.started_at
+        if at > now:
+            raise UsageError(
+                "cannot stop the timer in the future", _clock(at, now), _past_fix("--at", at, now)
+            )
+        if at < start:
+            raise UsageError(
+                "the timer cannot stop before it started",
+                f"{_clock(at, now)} is before {timer.topic}'s start at {_clock(start, now)}",
+                "Pass a later --at, or discard the timer with course stop --cancel",
+            )
+        minutes = span_minutes(start, at)
+        if minutes < 1:
+            raise UsageError(
+                "the timer has run for less than a minute",
+                _since(timer, at),
+                f"Nothing was logged and it is still running: {_STOP_OR_CANCEL}",
+            )
+        if minutes > MINUTES_PER_DAY:
+            raise UsageError(
+                "the timer would log more than 24 hours",
+                _since(timer, at),
+                "If you forgot to stop it, pass when you stopped: "
+                "course stop --at 'YYYY-MM-DD HH:MM'; or discard it with course stop --cancel",
+            )
+        day = start.astimezone().date()
+        ensure_day_fits(db, day, minutes)
+        overlaps = overlapping_entries(db, start, at)
+        notes = [timer.note, (note or "").strip() or None]
+        joined = "; ".join(dict.fromkeys(text for text in notes if text)) or None
+        created_at, started_at, ended_at = (
+            utc_timestamp(now),
+            utc_timestamp(start),
+            utc_timestamp(at),
+        )
+        db.execute("DELETE FROM timer WHERE id = 1")
+        entry_id = insert(
+            db,
+            "study_log",
+            {
+                "day": day.isoformat(),
+                "minutes": minutes,
+                "topic": timer.topic,
+                "note": joined,
+                "created_at": created_at,
+                "started_at": started_at,
+                "ended_at": ended_at,
+            },
+        )
+    entry = StudyEntry(
+        entry_id,
+        day,
+        minutes,
+        timer.topic,
+        joined,
+        created_at,
+        started_at=started_at,
+        ended_at=ended_at,
+    )
+    return StoppedTimer(entry, overlaps)
+
+
+def cancel_timer(db: Database) -> RunningTimer:
+    """Discard the running timer without logging anything.
+
+    Returns:
+        The discarded timer.
+
+    Raises:
+        UsageError: No timer is running.
+        StoreError: The database could not be written.
+    """
+    with transaction(db):
+        timer = _require_timer(db)
+        db.execute("DELETE FROM timer WHERE id = 1")
+    return timer
+
+
+def timer_status(db: Database, *, now: datetime) -> TimerStatus:
+    """The running timer (if any) and the study time logged on the local day of ``now``."""
+    today = now.astimezone().date()
+    return TimerStatus(running_timer(db), today, minutes_on(db, today))
+
+
+def _require_timer(db: Database) -> RunningTimer:
+    timer = running_timer(db)
+    if timer is None:
+        raise UsageError("no timer is running", fix="Start one with course start TOPIC")
+    return timer
+
+
+def _clock(moment: datetime, now: datetime) -> str:
+    """Local ``HH:MM`` when on the local day of ``now``, else ``YYYY-MM-DD HH:MM``."""
+    local = moment.astimezone()
+    if local.date() == now.astimezone().date():
+        return local.strftime("%H:%M")
+    return local.strftime("%Y-%m-%d %H:%M")
+
+
+def _elapsed(minutes: int) -> str:
+    """``25 min`` under an hour, ``1h 05m`` from an hour on."""
+    if minutes < 60:
+        return f"{minutes} min"
+    hours, rest = divmod(minutes, 60)
+    return f"{hours}h {rest:02d}m"
+
+
+def _since(timer: RunningTimer, now: datetime) -> str:
+    """``CNN since 14:05 (25 min)``."""
+    return f"{timer.topic} since {_clock(timer.started_at, now)} ({_elapsed(timer.minutes(now))})"
+
+
+def _past_fix(option: str, moment: datetime, now: datetime) -> str:
+    earlier = moment.astimezone().strftime("%H:%M")
+    return (
+        f"It is {_clock(now, now)} now; pass a time that has passed, with its day if that is "
+        f"not today ({option} 'yesterday {earlier}')"
+    )
