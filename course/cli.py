@@ -60,11 +60,42 @@ class CourseGroup(click.Group):
         return next(command for command in commands if command.name == cmd_name)
 
     def invoke(self, ctx: click.Context) -> Any:
+        import sqlite3
+
         try:
             return super().invoke(ctx)
         except CourseError as error:
             click.echo(f"Error: {error.message}", err=True)
             ctx.exit(error.exit_code)
+        except sqlite3.DatabaseError as error:
+            # Damage `open_db` could not see (it runs `PRAGMA quick_check`) or trouble outside
+            # a `transaction` block. Other subclasses (IntegrityError, ProgrammingError, ...)
+            # are bugs in `course` and keep their traceback.
+            damaged = type(error) is sqlite3.DatabaseError  # SQLITE_CORRUPT, SQLITE_NOTADB
+            if not damaged and not isinstance(error, sqlite3.OperationalError):
+                raise
+            from pathlib import Path
+
+            from course.errors import StoreError
+            from grader.workspace import find_workspace
+            from tracker.store import damaged_database, resolve_db_path
+
+            try:
+                workspace = find_workspace(Path.cwd())
+            except CourseError:
+                workspace = None
+            path = resolve_db_path(workspace.database if workspace else None)
+            problem = (
+                damaged_database(path, str(error))
+                if damaged
+                else StoreError(
+                    f"the tracker database could not be used ({error})",
+                    str(path),
+                    "Close other programs using it and check disk space and file permissions",
+                )
+            )
+            click.echo(f"Error: {problem.message}", err=True)
+            ctx.exit(problem.exit_code)
 
 
 @click.group(cls=CourseGroup, context_settings={"help_option_names": ["-h", "--help"]})

@@ -13,8 +13,6 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from course.errors import AssignmentError
 
 PROFILES = ("quick", "full")
@@ -162,6 +160,8 @@ def parse_spec(path: Path) -> AssignmentSpec:
     Raises:
         AssignmentError: the file is not valid YAML or a field is missing or of the wrong type.
     """
+    import yaml  # here, not at the top: `course log` never reads YAML
+
     try:
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:

@@ -10,8 +10,6 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-
 from course.errors import UsageError, WorkspaceError
 from grader.spec import AssignmentSpec, list_assignments, load_assignment
 
@@ -65,6 +63,8 @@ def find_workspace(start: Path) -> Workspace | None:
 
 
 def _read(config: Path) -> Workspace:
+    import yaml  # here, not at the top: `course log` never reads YAML
+
     try:
         raw = yaml.safe_load(config.read_text(encoding="utf-8")) or {}
     except (yaml.YAMLError, OSError) as exc:

@@ -1,38 +1,186 @@
-"""`course report`: summaries of study time, grades, problems, retros and goals."""
+"""`course report daily|weekly|monthly|streak`: what you did, as tables, JSON, CSV or a post."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from contextlib import closing
+from datetime import date
+from typing import Any
 
 import click
 
 from course.commands import context
-from course.render_study import make_console, print_weekly, weekly_json
-from tracker.report import weekly_report
+from course.errors import UsageError
+from tracker.report import (
+    Period,
+    build_report,
+    day_period,
+    last_days_period,
+    month_period,
+    parse_month,
+    parse_week,
+    study_calendar,
+    week_period,
+)
+from tracker.study import parse_day
+
+FORMATS = ("table", "json", "csv", "markdown")
+
+
+def assignment_topics() -> dict[str, str]:
+    """Each assignment's study topic from its ``assignment.yaml`` (``{"resnet": "CNN"}``).
+
+    An assignment whose file cannot be read is left out: a report never fails over it.
+    """
+    from course.errors import AssignmentError
+    from grader.spec import list_assignments, load_assignment
+
+    topics: dict[str, str] = {}
+    for name in list_assignments():
+        try:
+            topics[name] = load_assignment(name).topic
+        except AssignmentError:
+            continue
+    return topics
+
+
+def _common(command: Callable[..., Any]) -> Callable[..., Any]:
+    """The options every report has: --last, --format and the older --json."""
+    command = click.option(
+        "--json", "as_json", is_flag=True, hidden=True, help="Same as --format json."
+    )(command)
+    command = click.option(
+        "--format",
+        "output_format",
+        type=click.Choice(FORMATS, case_sensitive=False),
+        default="table",
+        show_default=True,
+        help="table for the terminal, json or csv for tools, markdown for a post to publish.",
+    )(command)
+    command = click.option(
+        "--last",
+        "last_days",
+        type=int,
+        metavar="N",
+        help="The last N days up to today instead (e.g. --last 14).",
+    )(command)
+    return command
+
+
+def _render(
+    period_of: Callable[[date], Period],
+    last_days: int | None,
+    output_format: str,
+    as_json: bool,
+    given: str | None,
+) -> None:
+    today = context.today()
+    if last_days is not None:
+        if given is not None:
+            raise UsageError(
+                "--last cannot be combined with a chosen period",
+                given,
+                "Pass one of them",
+            )
+        period = last_days_period(last_days, today)
+    else:
+        period = period_of(today)
+    with closing(context.open_store()) as db:
+        report = build_report(db, period, today=today, assignment_topics=assignment_topics())
+    fmt = "json" if as_json else output_format.lower()
+    from course import render_report
+
+    if fmt == "json":
+        click.echo(render_report.report_json(report))
+    elif fmt == "csv":
+        click.echo(render_report.report_csv(report), nl=False)
+    elif fmt == "markdown":
+        click.echo(render_report.report_markdown(report), nl=False)
+    else:
+        from course.render_study import make_console
+
+        make_console().print(render_report.report_view(report))
 
 
 @click.group("report")
 def report_group() -> None:
-    """Summaries of your study time and grade attempts."""
+    """What you studied: time, grades, problems, retro, goals and questions."""
+
+
+@report_group.command("daily")
+@click.option(
+    "--date", "day", metavar="DATE", help="The day: today, yesterday, monday, YYYY-MM-DD, ..."
+)
+@_common
+def daily_command(
+    day: str | None, last_days: int | None, output_format: str, as_json: bool
+) -> None:
+    """One day: your TIL (today unless --date)."""
+    _render(
+        lambda today: day_period(parse_day(day or "today", today)),
+        last_days,
+        output_format,
+        as_json,
+        None if day is None else f"--date {day}",
+    )
 
 
 @report_group.command("weekly")
 @click.option(
     "--week", metavar="YYYY-Www", help="ISO week (2026-W47), this or last.  [default: this]"
 )
-@click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of tables.")
-def weekly_command(week: str | None, as_json: bool) -> None:
-    """Study time and best grades of one week.
+@_common
+def weekly_command(
+    week: str | None, last_days: int | None, output_format: str, as_json: bool
+) -> None:
+    """One ISO week, Monday to Sunday: hours per day and topic, grades, problems, retro, goals.
 
-    Hours per day and per topic, the week's total, and the best score of each assignment
-    graded that week (Monday to Sunday, ISO weeks).
+    `--format markdown` writes the weekly retrospective post.
     """
+    _render(
+        lambda today: week_period(*parse_week(week, today)),
+        last_days,
+        output_format,
+        as_json,
+        None if week is None else f"--week {week}",
+    )
+
+
+@report_group.command("monthly")
+@click.option("--month", metavar="YYYY-MM", help="The month (2026-11), this or last.")
+@_common
+def monthly_command(
+    month: str | None, last_days: int | None, output_format: str, as_json: bool
+) -> None:
+    """One calendar month (this month unless --month)."""
+    _render(
+        lambda today: month_period(*parse_month(month, today)),
+        last_days,
+        output_format,
+        as_json,
+        None if month is None else f"--month {month}",
+    )
+
+
+@report_group.command("streak")
+@click.option(
+    "--days", type=int, default=365, show_default=True, help="How many days up to today to show."
+)
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead.")
+def streak_command(days: int, as_json: bool) -> None:
+    """A year of study days as a heatmap (like GitHub's), with your current and longest streak."""
+    today = context.today()
     with closing(context.open_store()) as db:
-        report = weekly_report(db, week, context.today())
+        calendar = study_calendar(db, today, today=today, days=days)
     if as_json:
-        click.echo(weekly_json(report))
-    else:
-        print_weekly(make_console(), report)
+        import json
+
+        click.echo(json.dumps(calendar.to_json(), indent=2))
+        return
+    from course.render_report import streak_view
+    from course.render_study import make_console
+
+    make_console().print(streak_view(calendar))
 
 
 COMMANDS: list[click.Command] = [report_group]

@@ -1,68 +1,20 @@
-"""`course log` and `course report weekly` end to end, on the temporary COURSE_DB."""
+"""`course log` end to end, on the temporary COURSE_DB."""
 
 from __future__ import annotations
 
-import json
-import os
-import time
-from collections.abc import Iterator
 from contextlib import closing
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from rich.cells import cell_len
 
 from course.cli import cli
-from grader.results import GradeReport
-from tracker.grades import record_attempt
 from tracker.store import open_db
-
-BOX = "┌┬┐│├┼┤└┴┘"
-
-
-@pytest.fixture
-def utc_local_time() -> Iterator[None]:
-    """Grade attempts get their day in local time: make that UTC."""
-    saved = os.environ.get("TZ")
-    os.environ["TZ"] = "UTC0"
-    time.tzset()
-    yield
-    if saved is None:
-        os.environ.pop("TZ", None)
-    else:
-        os.environ["TZ"] = saved
-    time.tzset()
 
 
 def _log(runner: CliRunner, *args: str) -> None:
     result = runner.invoke(cli, ["log", *args])
     assert result.exit_code == 0, result.output
-
-
-@pytest.fixture
-def week(runner: CliRunner, db_path: Path, utc_local_time: None) -> CliRunner:
-    """Study time and grade attempts in 2026-W47 (16 to 22 November), one entry in W46."""
-    _log(runner, "--hours", "2", "--topic", "CNN", "--date", "2026-11-16")
-    _log(runner, "--duration", "1h30m", "--topic", "합성곱 신경망", "--date", "2026-11-17")
-    _log(runner, "--minutes", "45", "--topic", "RNN", "--date", "2026-11-19")
-    _log(runner, "--hours", "0.5", "--topic", "CNN", "--date", "2026-11-19")
-    _log(runner, "--hours", "3", "--topic", "ViT", "--date", "2026-11-15")
-    with closing(open_db(db_path)) as db:
-        for score, day in [(6.0, "17"), (8.5, "18"), (7.0, "20")]:
-            record_attempt(
-                db,
-                GradeReport(
-                    "resnet",
-                    score,
-                    10.0,
-                    "cpu",
-                    "quick",
-                    3.0,
-                    started_at=f"2026-11-{day}T12:00:00Z",
-                ),
-            )
-    return runner
 
 
 # --- course log -----------------------------------------------------------------------------
@@ -183,126 +135,3 @@ def test_log_uses_the_workspace_database(
 
 
 # --- course report weekly -------------------------------------------------------------------
-
-
-def test_report_weekly_json(week: CliRunner) -> None:
-    result = week.invoke(cli, ["report", "weekly", "--week", "2026-W47", "--json"])
-    assert result.exit_code == 0, result.output
-    assert json.loads(result.output) == {
-        "week": "2026-W47",
-        "start": "2026-11-16",
-        "end": "2026-11-22",
-        "total_minutes": 285,
-        "total_hours": 4.75,
-        "days": [
-            {"day": "2026-11-16", "minutes": 120, "hours": 2.0},
-            {"day": "2026-11-17", "minutes": 90, "hours": 1.5},
-            {"day": "2026-11-18", "minutes": 0, "hours": 0.0},
-            {"day": "2026-11-19", "minutes": 75, "hours": 1.25},
-            {"day": "2026-11-20", "minutes": 0, "hours": 0.0},
-            {"day": "2026-11-21", "minutes": 0, "hours": 0.0},
-            {"day": "2026-11-22", "minutes": 0, "hours": 0.0},
-        ],
-        "topics": [
-            {"topic": "CNN", "minutes": 150, "hours": 2.5},
-            {"topic": "합성곱 신경망", "minutes": 90, "hours": 1.5},
-            {"topic": "RNN", "minutes": 45, "hours": 0.75},
-        ],
-        "grades": [
-            {
-                "assignment": "resnet",
-                "best_score": 8.5,
-                "max_score": 10.0,
-                "attempts": 3,
-                "last_day": "2026-11-20",
-            }
-        ],
-    }
-    assert '"topic": "합성곱 신경망"' in result.output  # not \uXXXX escapes
-    assert result.output.startswith('{\n  "week": "2026-W47",\n')
-
-
-def test_report_weekly_table(week: CliRunner) -> None:
-    result = week.invoke(cli, ["report", "weekly", "--week", "2026-W47"])
-    assert result.exit_code == 0, result.output
-    assert [line.rstrip() for line in result.output.splitlines()] == [
-        "Week 2026-W47: 2026-11-16 to 2026-11-22",
-        "",
-        "Study time per day",
-        "┌───────┬────────────┬────────┬──────────────────────┐",
-        "│ Day   │ Date       │   Time │                      │",
-        "├───────┼────────────┼────────┼──────────────────────┤",
-        "│ Mon   │ 2026-11-16 │ 2h 00m │ ████████████████████ │",
-        "│ Tue   │ 2026-11-17 │ 1h 30m │ ███████████████      │",
-        "│ Wed   │ 2026-11-18 │ 0h 00m │                      │",
-        "│ Thu   │ 2026-11-19 │ 1h 15m │ ████████████         │",
-        "│ Fri   │ 2026-11-20 │ 0h 00m │                      │",
-        "│ Sat   │ 2026-11-21 │ 0h 00m │                      │",
-        "│ Sun   │ 2026-11-22 │ 0h 00m │                      │",
-        "├───────┼────────────┼────────┼──────────────────────┤",
-        "│ Total │            │ 4h 45m │                      │",
-        "└───────┴────────────┴────────┴──────────────────────┘",
-        "",
-        "Study time per topic",
-        "┌───────────────┬────────┐",
-        "│ Topic         │   Time │",
-        "├───────────────┼────────┤",
-        "│ CNN           │ 2h 30m │",
-        "│ 합성곱 신경망 │ 1h 30m │",
-        "│ RNN           │ 0h 45m │",
-        "└───────────────┴────────┘",
-        "",
-        "Grade attempts",
-        "┌────────────┬────────┬──────────┬──────────────┐",
-        "│ Assignment │   Best │ Attempts │ Last attempt │",
-        "├────────────┼────────┼──────────┼──────────────┤",
-        "│ resnet     │ 8.5/10 │        3 │ 2026-11-20   │",
-        "└────────────┴────────┴──────────┴──────────────┘",
-    ]
-
-
-def test_report_weekly_korean_topics_line_up(week: CliRunner) -> None:
-    _log(week, "--minutes", "20", "--topic", "순환 신경망 (RNN) 복습", "--date", "2026-11-18")
-    result = week.invoke(cli, ["report", "weekly", "--week", "2026-W47"])
-    lines = result.output.splitlines()
-    top = next(i for i, line in enumerate(lines) if line.startswith("Study time per topic"))
-    table = lines[top + 1 : top + 9]
-    assert table[0].startswith("┌") and table[-1].startswith("└")
-    assert any("합성곱 신경망" in line for line in table)
-    assert any("순환 신경망 (RNN) 복습" in line for line in table)
-    borders = [_border_columns(line) for line in table]
-    assert borders == [borders[0]] * len(table)
-    assert {cell_len(line) for line in table} == {cell_len(table[0])}
-
-
-def test_report_weekly_empty_week(runner: CliRunner) -> None:
-    result = runner.invoke(cli, ["report", "weekly", "--week", "2026-W01"])
-    assert result.exit_code == 0, result.output
-    lines = [line.rstrip() for line in result.output.splitlines()]
-    assert lines[0] == "Week 2026-W01: 2025-12-29 to 2026-01-04"
-    assert lines[6] == "│ Mon   │ 2025-12-29 │ 0h 00m │                      │"
-    assert lines[14] == "│ Total │            │ 0h 00m │                      │"
-    assert lines[-3:] == [
-        "No study time logged this week.",
-        "",
-        "No grade attempts this week.",
-    ]
-
-
-def test_report_weekly_bad_week(runner: CliRunner) -> None:
-    result = runner.invoke(cli, ["report", "weekly", "--week", "2026-W99"])
-    assert result.exit_code == 2
-    assert result.output == (
-        "Error: not an ISO week: '2026-W99'. "
-        "Use YYYY-Www (e.g. 2026-W47, weeks 01 to 52 or 53), this or last\n"
-    )
-
-
-def _border_columns(line: str) -> list[int]:
-    """Terminal columns (cells, wide characters counting 2) of the box characters in a line."""
-    columns, column = [], 0
-    for char in line:
-        if char in BOX:
-            columns.append(column)
-        column += cell_len(char)
-    return columns
