@@ -18,6 +18,7 @@ from rich.table import Table
 from rich.text import Text
 
 from course.render_study import format_minutes, format_percent, format_points, format_score
+from course.render_time import times_text
 from tracker.problems import ProblemAttempt
 from tracker.report import BestGrade, DayTotal, Period, StudyCalendar, StudyReport
 from tracker.retro import RetroItem
@@ -87,6 +88,7 @@ def report_view(report: StudyReport) -> RenderableType:
         Text(period_title(report.period), style="bold"),
         Text(summary_line(report)),
         _time_table(report),
+        *([_entries_table(report)] if report.period.kind == "daily" else []),
         _topics_table(report),
         _grades_table(report),
         _goals_table(report),
@@ -139,6 +141,26 @@ def _week_rows(days: list[DayTotal]) -> list[tuple[str, str, int]]:
         first, minutes = weeks.get(key, (day.day, 0))
         weeks[key] = (first, minutes + day.minutes)
     return [(key, first.isoformat(), minutes) for key, (first, minutes) in weeks.items()]
+
+
+def _entries_table(report: StudyReport) -> RenderableType:
+    if not report.entries:
+        return Text("No study entries on this day.")
+    table = Table(title="Entries (#: course edit / delete)", title_justify="left", box=box.SQUARE)
+    table.add_column("#", justify="right")
+    table.add_column("Time", justify="right")
+    table.add_column("Topic")
+    table.add_column("When")
+    table.add_column("Note")
+    for entry in report.entries:
+        table.add_row(
+            str(entry.id),
+            format_minutes(entry.minutes),
+            Text(entry.topic),
+            times_text(entry) or "-",
+            Text(entry.note or ""),
+        )
+    return table
 
 
 def _topics_table(report: StudyReport) -> RenderableType:

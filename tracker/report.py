@@ -25,6 +25,7 @@ from tracker.goals import GoalProgress, goal_progress
 from tracker.problems import ProblemAttempt, problems_between
 from tracker.questions import Question, open_questions
 from tracker.retro import RetroSummary, retro_summary
+from tracker.study import StudyEntry, list_entries
 
 _WEEK = re.compile(r"(?P<year>\d{4})-w(?P<week>\d{1,2})")
 _MONTH = re.compile(r"(?P<year>\d{4})-(?P<month>\d{2})")
@@ -229,6 +230,8 @@ class StudyReport:
         retro: The KPT items written in the period and their Try follow-up.
         goals: Goal achievement of each ISO week the period touches (up to its end).
         questions: Questions still open now (not only those of the period).
+        entries: The study entries themselves, with their numbers for ``course edit`` and
+            ``course delete``; filled for daily reports only.
     """
 
     period: Period
@@ -243,6 +246,7 @@ class StudyReport:
     retro: RetroSummary | None = None
     goals: list[GoalProgress] = field(default_factory=list)
     questions: list[Question] = field(default_factory=list)
+    entries: list[StudyEntry] = field(default_factory=list)
 
     @property
     def total_hours(self) -> float:
@@ -276,7 +280,20 @@ class StudyReport:
             "retro": self.retro.to_json() if self.retro else None,
             "goals": [goal.to_json() for goal in self.goals],
             "open_questions": [question.to_json() for question in self.questions],
+            "entries": [_entry_json(entry) for entry in self.entries],
         }
+
+
+def _entry_json(entry: StudyEntry) -> dict[str, Any]:
+    return {
+        "id": entry.id,
+        "day": entry.day.isoformat(),
+        "minutes": entry.minutes,
+        "topic": entry.topic,
+        "note": entry.note,
+        "started_at": entry.started_at,
+        "ended_at": entry.ended_at,
+    }
 
 
 # --- periods --------------------------------------------------------------------------------
@@ -446,6 +463,11 @@ def build_report(
         retro=retro_summary(db, period.start, period.end),
         goals=goals,
         questions=open_questions(db),
+        entries=(
+            list_entries(db, first_day=period.start, last_day=period.end)
+            if period.kind == "daily"
+            else []
+        ),
     )
 
 

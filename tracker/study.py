@@ -255,7 +255,7 @@ def _round_minutes(minutes: Decimal) -> int:
 # --- finding, editing and deleting entries --------------------------------------------------
 
 _UTC_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
-_FIND_ENTRY = "Entry numbers are shown as #N when you log or stop study time"
+_FIND_ENTRY = "See a day's entries and their numbers with course report daily --date DAY"
 _EDIT_OPTIONS = "--hours, --minutes, --duration, --topic, --date, --note, --start or --end"
 
 

@@ -352,6 +352,15 @@ def test_report_daily(week: CliRunner) -> None:
         "1h 15m of study on 1 of 1 day · 0 problems solved · 1 open question",
     ]
     assert "│ Thu   │ 2026-11-19 │ 1h 15m │ ████████████████████ │" in lines
+    top = lines.index("Entries (#: course edit / delete)")
+    assert lines[top + 1 : top + 7] == [
+        "┌───┬────────┬───────┬──────┬──────┐",
+        "│ # │   Time │ Topic │ When │ Note │",
+        "├───┼────────┼───────┼──────┼──────┤",
+        "│ 3 │ 0h 45m │ RNN   │ -    │      │",
+        "│ 4 │ 0h 30m │ CNN   │ -    │      │",
+        "└───┴────────┴───────┴──────┴──────┘",
+    ]
     assert _lines(_run(week, "report", "daily"))[0] == "Day 2026-11-21 (Sat)"
 
 

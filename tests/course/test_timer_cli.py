@@ -393,12 +393,12 @@ def test_edit_warns_when_new_times_overlap(runner: CliRunner, clock: Clock) -> N
         (
             ["edit", "9", "--minutes", "30"],
             "Error: no study entry with that id: 9. "
-            "Entry numbers are shown as #N when you log or stop study time\n",
+            "See a day's entries and their numbers with course report daily --date DAY\n",
         ),
         (
             ["edit", "9", "--start", "10:00"],
             "Error: no study entry with that id: 9. "
-            "Entry numbers are shown as #N when you log or stop study time\n",
+            "See a day's entries and their numbers with course report daily --date DAY\n",
         ),
         (
             ["edit", "1"],
@@ -508,5 +508,5 @@ def test_delete_unknown_id(runner: CliRunner, clock: Clock) -> None:
         2,
         "",
         "Error: no study entry with that id: 3. "
-        "Entry numbers are shown as #N when you log or stop study time\n",
+        "See a day's entries and their numbers with course report daily --date DAY\n",
     )

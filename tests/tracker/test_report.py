@@ -214,6 +214,7 @@ def test_weekly_report_json(week_db: Database) -> None:
         },
         "goals": [],
         "open_questions": [],
+        "entries": [],
     }
 
 
@@ -363,6 +364,19 @@ def test_monthly_report_counts_the_whole_month(week_db: Database) -> None:
 def test_daily_report_and_last_days(week_db: Database) -> None:
     day = build_report(week_db, day_period(date(2026, 11, 16)), today=TODAY)
     assert day.days == [DayTotal(date(2026, 11, 16), 150)]
+    assert [(e.id, e.minutes, e.topic) for e in day.entries] == [
+        (2, 120, "CNN"),
+        (3, 30, "합성곱 신경망"),
+    ]
+    assert day.to_json()["entries"][0] == {
+        "id": 2,
+        "day": "2026-11-16",
+        "minutes": 120,
+        "topic": "CNN",
+        "note": None,
+        "started_at": None,
+        "ended_at": None,
+    }
     assert day.topics == [TopicTotal("CNN", 120), TopicTotal("합성곱 신경망", 30)]
     last = build_report(week_db, last_days_period(3, date(2026, 11, 17)), today=TODAY)
     assert [d.minutes for d in last.days] == [600, 150, 30]

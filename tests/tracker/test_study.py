@@ -323,8 +323,8 @@ def test_get_entry_unknown_id(db: Database) -> None:
     with pytest.raises(UsageError) as caught:
         get_entry(db, 42)
     assert caught.value.message == (
-        "no study entry with that id: 42. Entry numbers are shown as #N when you log or stop "
-        "study time"
+        "no study entry with that id: 42. "
+        "See a day's entries and their numbers with course report daily --date DAY"
     )
 
 
