@@ -82,7 +82,7 @@ class CourseGroup(click.Group):
 
             try:
                 workspace = find_workspace(Path.cwd())
-            except CourseError:
+            except (CourseError, OSError):
                 workspace = None
             path = resolve_db_path(workspace.database if workspace else None)
             problem = (
