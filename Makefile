@@ -50,11 +50,27 @@ demo: setup
 	cd $(DEMO)/ws && $(DEMO_ENV) $(COURSE) grade augment --solution
 	@echo; echo "== course augment preview --solution: test images before and after the pipeline"
 	cd $(DEMO)/ws && $(DEMO_ENV) $(COURSE) augment preview --solution --out $(DEMO)/augment_preview.png
-	@echo; echo "== course log and course report weekly"
-	$(DEMO_ENV) $(COURSE) log --hours 2 --topic CNN
-	$(DEMO_ENV) $(COURSE) log --minutes 90 --topic RNN
+	@echo; echo "== the tracker: time, a timer, a retro, coding-test problems, goals, questions"
+	$(DEMO_ENV) $(COURSE) log --hours 2 --topic CNN --note "ResNet: why the shortcut helps"
+	$(DEMO_ENV) $(COURSE) log --minutes 90 --topic RNN --date yesterday
 	$(DEMO_ENV) $(COURSE) log --duration 1h15m --topic Generative
+	$(DEMO_ENV) $(COURSE) start Transformer --at "45m ago" --note "ViT paper"
+	$(DEMO_ENV) $(COURSE) status
+	$(DEMO_ENV) $(COURSE) stop
+	$(DEMO_ENV) $(COURSE) problem add boj 5525 --title IOIOI --tags string,kmp --minutes 60 --used-hint
+	$(DEMO_ENV) $(COURSE) problem add programmers 42576 --title "완주하지 못한 선수" --tags hash --minutes 25
+	$(DEMO_ENV) $(COURSE) retro --date yesterday --keep "graded before asking" --try "sleep before 1 am"
+	$(DEMO_ENV) $(COURSE) retro --kept 2 --keep "daily TIL" --problem "skipped the review queue" --try "two problems a day"
+	$(DEMO_ENV) $(COURSE) goal set --week --hours 20 --problems 5
+	$(DEMO_ENV) $(COURSE) goal set --week --topic CNN --hours 6
+	$(DEMO_ENV) $(COURSE) question add "Why does LSTM use tanh for the cell output?" --topic RNN
+	$(DEMO_ENV) $(COURSE) problem stats
+	@echo; echo "== course report weekly (the table view; grade attempts above are in it)"
 	$(DEMO_ENV) $(COURSE) report weekly
+	@echo; echo "== course report weekly --format markdown (the post, also in .demo/weekly.md)"
+	$(DEMO_ENV) $(COURSE) report weekly --format markdown | tee $(DEMO)/weekly.md
+	$(DEMO_ENV) $(COURSE) report streak
+	$(DEMO_ENV) $(COURSE) export --out $(DEMO)/export.json
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
