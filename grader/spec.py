@@ -163,7 +163,9 @@ def parse_spec(path: Path) -> AssignmentSpec:
     import yaml  # here, not at the top: `course log` never reads YAML
 
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        # libyaml's safe loader when PyYAML has it (same results, about 10x faster)
+        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=loader)
     except yaml.YAMLError as exc:
         raise AssignmentError(f"{path} is not valid YAML", str(exc).splitlines()[0]) from exc
     if not isinstance(raw, dict):
