@@ -19,6 +19,7 @@ from rich.text import Text
 
 from course.render_study import format_minutes, format_percent, format_points, format_score
 from course.render_time import times_text
+from tracker.dates import week_label
 from tracker.problems import ProblemAttempt
 from tracker.report import BestGrade, DayTotal, Period, StudyCalendar, StudyReport
 from tracker.retro import RetroItem
@@ -136,8 +137,7 @@ def _day_rows(days: list[DayTotal]) -> list[tuple[str, str, int]]:
 def _week_rows(days: list[DayTotal]) -> list[tuple[str, str, int]]:
     weeks: dict[str, tuple[date, int]] = {}
     for day in days:
-        iso = day.day.isocalendar()
-        key = f"{iso.year}-W{iso.week:02d}"
+        key = week_label(day.day)
         first, minutes = weeks.get(key, (day.day, 0))
         weeks[key] = (first, minutes + day.minutes)
     return [(key, first.isoformat(), minutes) for key, (first, minutes) in weeks.items()]

@@ -24,6 +24,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from course.errors import UsageError
+from tracker.dates import parse_week, week_label
 from tracker.store import insert, transaction, utc_timestamp
 
 KINDS = ("hours", "topic_hours", "problems")
@@ -153,7 +154,7 @@ class GoalProgress:
 def parse_goal_week(text: str | None, today: date) -> str:
     """Parse a week as typed for goals into its ISO label.
 
-    Accepts what :func:`tracker.report.parse_week` reads (``2026-W47``, ``this``, ``last``)
+    Accepts what :func:`tracker.dates.parse_week` reads (``2026-W47``, ``this``, ``last``)
     and ``next``.
 
     Args:
@@ -166,12 +167,8 @@ def parse_goal_week(text: str | None, today: date) -> str:
     Raises:
         UsageError: ``text`` is none of those forms, or that year has no such week.
     """
-    # Imported here: tracker.report imports this module for the reports' goal achievement.
-    from tracker.report import parse_week
-
     if text is not None and text.strip().lower() == "next":
-        iso = (today + timedelta(weeks=1)).isocalendar()
-        return f"{iso.year}-W{iso.week:02d}"
+        return week_label(today + timedelta(weeks=1))
     try:
         year, week = parse_week(text, today)
     except UsageError as error:
@@ -450,9 +447,7 @@ def _check_hours(hours: float) -> float:
 
 
 def _week_label(week: str) -> str:
-    monday = week_bounds(week)[0]
-    iso = monday.isocalendar()
-    return f"{iso.year}-W{iso.week:02d}"
+    return week_label(week_bounds(week)[0])
 
 
 def _fold(text: str) -> str:

@@ -24,6 +24,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from course.errors import UsageError
+from tracker.dates import current_streak, longest_streak
 from tracker.store import insert, transaction, utc_timestamp
 
 SITES = ("boj", "programmers", "leetcode", "other")
@@ -687,32 +688,6 @@ def problem_stats(
         attempts_per_tag=[(name, count) for name, _, count in tag_rows],
         attempts_per_site=[(name, count) for name, _, count in site_rows],
     )
-
-
-def current_streak(days: Iterable[date], today: date) -> int:
-    """Consecutive days in ``days`` ending today, or yesterday when today is not in them.
-
-    Returns:
-        The run's length in days; 0 when neither today nor yesterday is in ``days``.
-    """
-    present = set(days)
-    day = today if today in present else today - timedelta(days=1)
-    count = 0
-    while day in present:
-        count += 1
-        day -= timedelta(days=1)
-    return count
-
-
-def longest_streak(days: Iterable[date]) -> int:
-    """The length in days of the longest run of consecutive days in ``days`` (0 if none)."""
-    longest = run = 0
-    previous: date | None = None
-    for day in sorted(set(days)):
-        run = run + 1 if previous is not None and (day - previous).days == 1 else 1
-        longest = max(longest, run)
-        previous = day
-    return longest
 
 
 # --- helpers --------------------------------------------------------------------------------

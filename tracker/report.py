@@ -21,13 +21,13 @@ from typing import Any, Literal
 from sqlite_utils import Database
 
 from course.errors import UsageError
+from tracker.dates import current_streak, longest_streak, week_label
 from tracker.goals import GoalProgress, goal_progress
 from tracker.problems import ProblemAttempt, problems_between
 from tracker.questions import Question, open_questions
 from tracker.retro import RetroSummary, retro_summary
 from tracker.study import StudyEntry, list_entries
 
-_WEEK = re.compile(r"(?P<year>\d{4})-w(?P<week>\d{1,2})")
 _MONTH = re.compile(r"(?P<year>\d{4})-(?P<month>\d{2})")
 
 PeriodKind = Literal["daily", "weekly", "monthly", "last"]
@@ -299,40 +299,6 @@ def _entry_json(entry: StudyEntry) -> dict[str, Any]:
 # --- periods --------------------------------------------------------------------------------
 
 
-def parse_week(text: str | None, today: date) -> tuple[int, int]:
-    """Parse an ISO week: ``2026-W47`` (or ``2026-w47``), ``this`` or ``last``.
-
-    Args:
-        text: The week as typed; ``None`` means the week holding ``today``.
-        today: The local date that ``this`` and ``last`` are relative to.
-
-    Returns:
-        ``(ISO year, ISO week number)``, e.g. ``(2026, 47)``.
-
-    Raises:
-        UsageError: ``text`` is none of those forms, or that year has no such week.
-    """
-    if text is None or text.strip().lower() == "this":
-        return _year_week(today)
-    cleaned = text.strip().lower()
-    if cleaned == "last":
-        return _year_week(today - timedelta(weeks=1))
-    match = _WEEK.fullmatch(cleaned)
-    if match:
-        year, week = int(match["year"]), int(match["week"])
-        try:
-            date.fromisocalendar(year, week, 1)
-        except ValueError:
-            pass
-        else:
-            return year, week
-    raise UsageError(
-        "not an ISO week",
-        repr(text),
-        "Use YYYY-Www (e.g. 2026-W47, weeks 01 to 52 or 53), this or last",
-    )
-
-
 def parse_month(text: str | None, today: date) -> tuple[int, int]:
     """Parse a month: ``2026-11``, ``this`` or ``last``.
 
@@ -366,7 +332,7 @@ def day_period(day: date) -> Period:
 def week_period(year: int, week: int) -> Period:
     """The ISO week ``year``-W``week``, Monday to Sunday."""
     start = date.fromisocalendar(year, week, 1)
-    return Period("weekly", start, start + timedelta(days=6), f"{year}-W{week:02d}")
+    return Period("weekly", start, start + timedelta(days=6), week_label(start))
 
 
 def month_period(year: int, month: int) -> Period:
@@ -525,8 +491,7 @@ def _weeks_touching(period: Period) -> list[str]:
     weeks: list[str] = []
     monday = period.start - timedelta(days=period.start.weekday())
     while monday <= period.end:
-        year, week = _year_week(monday)
-        weeks.append(f"{year}-W{week:02d}")
+        weeks.append(week_label(monday))
         monday += timedelta(weeks=1)
     return weeks
 
@@ -614,38 +579,6 @@ def study_calendar(db: Database, end: date, *, today: date, days: int = 365) -> 
     )
 
 
-def current_streak(days: list[date], today: date) -> int:
-    """Consecutive days in ``days`` ending today, or yesterday when today is not in it.
-
-    Args:
-        days: Distinct days, oldest first.
-        today: The local date.
-    """
-    present = set(days)
-    cursor = today if today in present else today - timedelta(days=1)
-    count = 0
-    while cursor in present:
-        count += 1
-        cursor -= timedelta(days=1)
-    return count
-
-
-def longest_streak(days: list[date]) -> int:
-    """The longest run of consecutive days in ``days`` (distinct, oldest first)."""
-    best = run = 0
-    previous: date | None = None
-    for day in days:
-        run = run + 1 if previous is not None and day - previous == timedelta(days=1) else 1
-        best = max(best, run)
-        previous = day
-    return best
-
-
 def hours(minutes: int) -> float:
     """Minutes as hours rounded to 2 decimals: ``90`` -> ``1.5``."""
     return round(minutes / 60, 2)
-
-
-def _year_week(day: date) -> tuple[int, int]:
-    iso = day.isocalendar()
-    return iso.year, iso.week

@@ -11,6 +11,7 @@ import click
 
 from course.commands import context
 from course.errors import UsageError
+from tracker.dates import parse_week
 from tracker.report import (
     Period,
     build_report,
@@ -18,7 +19,6 @@ from tracker.report import (
     last_days_period,
     month_period,
     parse_month,
-    parse_week,
     study_calendar,
     week_period,
 )

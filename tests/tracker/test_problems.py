@@ -12,16 +12,15 @@ import pytest
 from sqlite_utils import Database
 
 from course.errors import UsageError
+from tracker.dates import current_streak, longest_streak
 from tracker.problems import (
     SITES,
     ProblemAttempt,
     ReviewItem,
     WeakTag,
     add_attempt,
-    current_streak,
     list_attempts,
     log_attempt,
-    longest_streak,
     normalize_tags,
     problem_stats,
     problems_between,

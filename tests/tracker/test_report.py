@@ -14,6 +14,7 @@ from sqlite_utils import Database
 
 from course.errors import UsageError
 from grader.results import GradeReport
+from tracker.dates import current_streak, longest_streak, parse_week
 from tracker.goals import set_goals
 from tracker.grades import record_attempt
 from tracker.problems import add_attempt
@@ -27,13 +28,10 @@ from tracker.report import (
     TopicResult,
     TopicTotal,
     build_report,
-    current_streak,
     day_period,
     last_days_period,
-    longest_streak,
     month_period,
     parse_month,
-    parse_week,
     study_calendar,
     week_period,
 )
