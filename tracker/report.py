@@ -375,39 +375,33 @@ def build_report(
             grade attempts beside the hours logged on their topic.
     """
     span = [period.start.isoformat(), period.end.isoformat()]
-    per_day = {
-        row["day"]: row["minutes"]
+    day_topics = [
+        DayTopic(date.fromisoformat(row["day"]), row["topic"], row["minutes"])
         for row in db.query(
-            "SELECT day, sum(minutes) AS minutes FROM study_log"
-            " WHERE day BETWEEN ? AND ? GROUP BY day",
+            "SELECT day, topic, sum(minutes) AS minutes FROM study_log"
+            " WHERE day BETWEEN ? AND ? GROUP BY day, topic ORDER BY day, topic",
             span,
         )
-    }
+    ]
+    # The per-day and per-topic totals are sums of those rows (one query, not three).
+    per_day: dict[date, int] = {}
+    per_topic: dict[str, int] = {}
+    for row in day_topics:
+        per_day[row.day] = per_day.get(row.day, 0) + row.minutes
+        per_topic[row.topic] = per_topic.get(row.topic, 0) + row.minutes
     days = [
-        DayTotal(day, per_day.get(day.isoformat(), 0))
+        DayTotal(day, per_day.get(day, 0))
         for day in (period.start + timedelta(days=offset) for offset in range(period.days))
     ]
     topics = [
-        TopicTotal(row["topic"], row["minutes"])
-        for row in db.query(
-            "SELECT topic, sum(minutes) AS minutes FROM study_log"
-            " WHERE day BETWEEN ? AND ? GROUP BY topic ORDER BY minutes DESC, topic",
-            span,
-        )
+        TopicTotal(topic, minutes)
+        for topic, minutes in sorted(per_topic.items(), key=lambda item: (-item[1], item[0]))
     ]
     notes = [
         StudyNote(date.fromisoformat(row["day"]), row["topic"], row["minutes"], row["note"])
         for row in db.query(
             "SELECT day, topic, minutes, note FROM study_log WHERE day BETWEEN ? AND ?"
             " AND note IS NOT NULL AND note != '' ORDER BY day, id",
-            span,
-        )
-    ]
-    day_topics = [
-        DayTopic(date.fromisoformat(row["day"]), row["topic"], row["minutes"])
-        for row in db.query(
-            "SELECT day, topic, sum(minutes) AS minutes FROM study_log"
-            " WHERE day BETWEEN ? AND ? GROUP BY day, topic ORDER BY day, topic",
             span,
         )
     ]
