@@ -74,7 +74,7 @@ demo: setup
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
-	$(VENV)/bin/ruff format --check course grader tracker
+	$(VENV)/bin/ruff format --check core course grader tracker
 	$(VENV)/bin/mypy
 
 test: setup lint

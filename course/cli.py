@@ -1,6 +1,6 @@
 """The `course` command: click groups that parse, call one library function, render.
 
-This module is the one place a :class:`course.errors.CourseError` becomes
+This module is the one place a :class:`core.errors.CourseError` becomes
 ``Error: <what, the value, how to fix>`` on stderr with the error's exit code
 (2 bad usage, 3 environment problem).
 
@@ -17,8 +17,8 @@ from typing import Any
 
 import click
 
+from core.errors import CourseError
 from course import __version__
-from course.errors import CourseError
 
 COMMAND_MODULES: dict[str, str] = {
     "grade": "course.commands.grade",
@@ -76,7 +76,7 @@ class CourseGroup(click.Group):
                 raise
             from pathlib import Path
 
-            from course.errors import StoreError
+            from core.errors import StoreError
             from grader.workspace import find_workspace
             from tracker.store import damaged_database, resolve_db_path
 

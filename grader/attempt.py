@@ -1,39 +1,35 @@
-"""One grade attempt from the CLI's point of view: find the file, grade it, record it."""
+"""What every command that runs a student's file needs first: the spec, the file, the device,
+the profile and the data, resolved and checked before any child process starts."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlite_utils import Database
-
-from course.errors import CourseError
 from grader.data import ensure_dataset
-from grader.results import GradeReport
-from grader.runner import EventCallback, default_profile, grade, resolve_device
-from grader.spec import load_assignment
+from grader.runner import default_profile, resolve_device
+from grader.spec import AssignmentSpec, load_assignment
 from grader.workspace import locate_submission
-from tracker.grades import record_attempt
 
 
 @dataclass(frozen=True)
-class AttemptOutcome:
-    """A graded and (when the database allowed it) recorded attempt.
+class Prepared:
+    """An attempt ready to run.
 
     Attributes:
-        report: The grade report.
-        attempt_id: Row id in the tracker's ``grade_attempts``; ``None`` when not recorded.
-        store_error: Why the attempt could not be recorded; ``None`` when it was.
+        spec: The assignment.
+        submission: The file to run.
+        device: ``cpu`` or ``cuda`` (resolved from ``auto``).
+        profile: ``quick`` or ``full`` (the device's default when none was asked for).
     """
 
-    report: GradeReport
-    attempt_id: int | None
-    store_error: str | None
+    spec: AssignmentSpec
+    submission: Path
+    device: str
+    profile: str
 
 
-def run_attempt(
+def prepare(
     name: str,
     *,
     submission: Path | None = None,
@@ -41,25 +37,21 @@ def run_attempt(
     device: str = "auto",
     profile: str | None = None,
     cwd: Path | None = None,
-    on_event: EventCallback | None = None,
-    open_store: Callable[[], Database] | None = None,
-) -> AttemptOutcome:
-    """Grade assignment ``name`` and store the attempt in the tracker.
+) -> Prepared:
+    """Resolve assignment ``name``'s spec, file, device and profile, and find its data set.
 
     Args:
         name: Assignment name, e.g. ``"resnet"``.
-        submission: The file to grade; found in the workspace holding ``cwd`` when ``None``.
-        solution: Grade the reference solution instead (teaching assistants, demos).
+        submission: The file; found in the workspace holding ``cwd`` when ``None``.
+        solution: Use the reference solution instead (teaching assistants, demos).
         device: ``auto``, ``cpu`` or ``cuda``.
         profile: ``quick`` or ``full``; ``quick`` on CPU and ``full`` on CUDA when ``None``.
         cwd: Where to look for the workspace; the current directory by default.
-        on_event: Progress callback (see :class:`grader.runner.Event`).
-        open_store: Opens the tracker database; the attempt is not stored when ``None``.
 
     Raises:
         AssignmentError: unknown assignment or profile.
-        UsageError, WorkspaceError: no file to grade.
-        EnvironmentProblem, DataError: no CUDA when asked for, no data, grading could not start.
+        UsageError, WorkspaceError: no file to run, or an unknown device.
+        EnvironmentProblem, DataError: no CUDA when asked for, no data (may download it).
     """
     spec = load_assignment(name)
     path = locate_submission(spec, submission=submission, solution=solution, cwd=cwd or Path.cwd())
@@ -68,12 +60,4 @@ def run_attempt(
     spec.profile(chosen)
     if spec.data == "fashion-mnist":
         ensure_dataset()
-    report = grade(spec, path, device=resolved, profile=chosen, on_event=on_event)
-    if open_store is None:
-        return AttemptOutcome(report, None, None)
-    try:
-        with closing(open_store()) as db:
-            attempt_id = record_attempt(db, report)
-    except CourseError as error:
-        return AttemptOutcome(report, None, error.message)
-    return AttemptOutcome(report, attempt_id, None)
+    return Prepared(spec, path, resolved, chosen)

@@ -49,7 +49,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any, NoReturn
 
-from course.errors import DataError, SubmissionError, UsageError
+from core.errors import DataError, SubmissionError, UsageError
 from grader.runner import death_reason, kill_group, limit_memory
 
 ProgressCallback = Callable[[int, int], None]

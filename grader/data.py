@@ -4,7 +4,7 @@ Search order for the four files: ``$COURSE_DATA_DIR``, the user cache dir
 (``platformdirs.user_cache_path("course") / "fashion-mnist"``), then
 ``/usr/share/datasets/fashion-mnist`` (Debian package ``dataset-fashion-mnist``). When none has
 them, they are downloaded from the dataset's published URLs into ``$COURSE_DATA_DIR`` or the
-cache dir; offline, :class:`course.errors.DataError` names both ways to get them.
+cache dir; offline, :class:`core.errors.DataError` names both ways to get them.
 
 Every file is verified before use. A file passes when its gzip bytes have the published MD5,
 or when its decompressed IDX payload has the SHA-256 recorded below: Debian re-compresses the
@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING
 
 import platformdirs
 
-from course.errors import DataError
+from core.errors import DataError
 
 if TYPE_CHECKING:
     import torch

@@ -28,7 +28,7 @@ from typing import Any
 
 import pytest
 
-from course.errors import DataError
+from core.errors import DataError
 from grader.forbidden import ForbiddenCall, guard_calls
 from grader.spec import AssignmentSpec, Profile, parse_spec
 

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from course.errors import UsageError
+from core.errors import UsageError
 from grader.child import ChildProgress, atomic_output, run_json_child
 from grader.samples import COLUMNS, TILE, grid_rows, grid_rows_size, paired_rows
 from grader.spec import AssignmentSpec

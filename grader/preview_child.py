@@ -20,7 +20,7 @@ import argparse
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from course.errors import DataError
+from core.errors import DataError
 from grader.child import Events, Failure, child_main, exit_child, stage
 
 if TYPE_CHECKING:

@@ -23,10 +23,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from course.errors import DataError, EnvironmentProblem, UsageError
+from core.clock import utc_timestamp
+from core.errors import DataError, EnvironmentProblem, UsageError
 from grader.results import CheckResult, GradeReport, Status
 from grader.spec import AssignmentSpec
-from tracker.store import utc_timestamp
 
 MAX_RESTARTS = 3
 _POLL_S = 0.1

@@ -21,7 +21,7 @@ import math
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from course.errors import DataError
+from core.errors import DataError
 from grader.child import Events, Failure, child_main, exit_child, progress_reporter, stage
 from grader.spec import parse_spec
 

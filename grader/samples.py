@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from course.errors import AssignmentError, UsageError
+from core.errors import AssignmentError, UsageError
 from grader.child import ChildProgress, ProgressCallback, atomic_output, run_json_child
 from grader.spec import AssignmentSpec
 

@@ -13,7 +13,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from course.errors import AssignmentError
+from core.errors import AssignmentError
 
 PROFILES = ("quick", "full")
 DATA_SETS = ("fashion-mnist",)

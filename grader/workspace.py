@@ -10,7 +10,7 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-from course.errors import UsageError, WorkspaceError
+from core.errors import UsageError, WorkspaceError
 from grader.spec import AssignmentSpec, list_assignments, load_assignment
 
 CONFIG_NAME = "course.yaml"

@@ -9,7 +9,7 @@ import re
 from collections.abc import Iterable
 from datetime import date, timedelta
 
-from course.errors import UsageError
+from core.errors import UsageError
 
 _WEEK = re.compile(r"(?P<year>\d{4})-w(?P<week>\d{1,2})")
 

@@ -23,9 +23,10 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from course.errors import UsageError
+from core.clock import utc_timestamp
+from core.errors import UsageError
 from tracker.dates import parse_week, week_label
-from tracker.store import insert, transaction, utc_timestamp
+from tracker.store import insert, transaction
 
 KINDS = ("hours", "topic_hours", "problems")
 """The kinds of goal, in the order they are listed."""

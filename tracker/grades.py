@@ -1,15 +1,20 @@
-"""Grade history: every ``course grade`` attempt and its checks, as the grader reported them."""
+"""Grade history: every ``course grade`` attempt and its checks, as the grader reported them.
+
+The tracker knows nothing of the grader: an attempt arrives as plain data, the mapping a
+grade report's ``to_dict()`` gives (see :func:`record_attempt`).
+"""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from typing import Any
 
 from sqlite_utils import Database
 
-from grader.results import GradeReport
-from tracker.store import insert, transaction, utc_timestamp
+from core.clock import parse_utc_timestamp, utc_timestamp
+from tracker.store import insert, transaction
 
 
 @dataclass(frozen=True)
@@ -57,13 +62,17 @@ class Attempt:
         )
 
 
-def record_attempt(db: Database, report: GradeReport, now: datetime | None = None) -> int:
+def record_attempt(db: Database, report: Mapping[str, Any], now: datetime | None = None) -> int:
     """Store one grade attempt and one ``grade_checks`` row per check, in one transaction.
 
     Args:
         db: The tracker database (:func:`tracker.store.open_db`).
-        report: The attempt as the grader reported it.
-        now: Used as the start time when ``report.started_at`` is empty or not an ISO-8601
+        report: The attempt as plain data: ``assignment``, ``score``, ``max_score``,
+            ``device``, ``profile``, ``duration_s`` (seconds), ``submission``,
+            ``submission_sha256``, ``started_at``, ``note`` and ``checks``, a list of mappings
+            with ``id``, ``title``, ``status``, ``points``, ``max_points``, ``visibility`` and
+            ``message`` (what ``grader.results.GradeReport.to_dict()`` gives).
+        now: Used as the start time when ``report["started_at"]`` is empty or not an ISO-8601
             timestamp (default: now).
 
     Returns:
@@ -72,37 +81,39 @@ def record_attempt(db: Database, report: GradeReport, now: datetime | None = Non
     Raises:
         StoreError: The database could not be written; nothing is stored.
     """
-    started = _parse_timestamp(report.started_at) or (now or datetime.now(timezone.utc))
+    started = parse_utc_timestamp(report.get("started_at", "")) or (
+        now or datetime.now(timezone.utc)
+    )
     with transaction(db):
         attempt_id = insert(
             db,
             "grade_attempts",
             {
-                "assignment": report.assignment,
-                "score": report.score,
-                "max_score": report.max_score,
-                "device": report.device,
-                "profile": report.profile,
-                "duration_s": report.duration_s,
-                "submission": report.submission,
-                "submission_sha256": report.submission_sha256,
+                "assignment": report["assignment"],
+                "score": report["score"],
+                "max_score": report["max_score"],
+                "device": report["device"],
+                "profile": report["profile"],
+                "duration_s": report["duration_s"],
+                "submission": report.get("submission", ""),
+                "submission_sha256": report.get("submission_sha256", ""),
                 "started_at": utc_timestamp(started),
                 "day": started.astimezone().date().isoformat(),
-                "note": report.note,
+                "note": report.get("note", ""),
             },
         )
         db.table("grade_checks").insert_all(
             {
                 "attempt_id": attempt_id,
-                "check_id": check.id,
-                "title": check.title,
-                "status": check.status,
-                "points": check.points,
-                "max_points": check.max_points,
-                "visibility": check.visibility,
-                "message": check.message,
+                "check_id": check["id"],
+                "title": check["title"],
+                "status": check["status"],
+                "points": check["points"],
+                "max_points": check["max_points"],
+                "visibility": check["visibility"],
+                "message": check["message"],
             }
-            for check in report.checks
+            for check in report.get("checks", [])
         )
     return attempt_id
 
@@ -120,18 +131,3 @@ def attempts(db: Database, assignment: str | None = None) -> list[Attempt]:
         order_by="started_at DESC, id DESC",
     )
     return [Attempt.from_row(row) for row in rows]
-
-
-def _parse_timestamp(text: str) -> datetime | None:
-    """``text`` as an aware datetime (naive ones are UTC), or ``None`` when it is not ISO.
-
-    A trailing ``Z`` (how :func:`tracker.store.utc_timestamp` writes UTC) is read as
-    ``+00:00``: ``datetime.fromisoformat`` accepts ``Z`` only from Python 3.11.
-    """
-    if text.endswith("Z"):
-        text = text[:-1] + "+00:00"
-    try:
-        moment = datetime.fromisoformat(text)
-    except ValueError:
-        return None
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)

@@ -23,9 +23,10 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from course.errors import UsageError
+from core.clock import utc_timestamp
+from core.errors import UsageError
 from tracker.dates import current_streak, longest_streak
-from tracker.store import insert, transaction, utc_timestamp
+from tracker.store import insert, transaction
 
 SITES = ("boj", "programmers", "leetcode", "other")
 """The sites a problem can come from, as stored in ``problems.site``."""

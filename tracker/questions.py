@@ -12,8 +12,9 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from course.errors import UsageError
-from tracker.store import insert, transaction, utc_timestamp
+from core.clock import utc_timestamp
+from core.errors import UsageError
+from tracker.store import insert, transaction
 
 _LIST_THEM = "List them with course question list"
 

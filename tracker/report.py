@@ -20,7 +20,7 @@ from typing import Any, Literal
 
 from sqlite_utils import Database
 
-from course.errors import UsageError
+from core.errors import UsageError
 from tracker.dates import current_streak, longest_streak, week_label
 from tracker.goals import GoalProgress, goal_progress
 from tracker.problems import ProblemAttempt, problems_between

@@ -30,8 +30,9 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from course.errors import UsageError
-from tracker.store import insert, transaction, utc_timestamp
+from core.clock import utc_timestamp
+from core.errors import UsageError
+from tracker.store import insert, transaction
 
 KINDS = ("keep", "problem", "try")
 """The ``kind`` of a retro item, in the order a retro shows them."""

@@ -18,14 +18,13 @@ import os
 import sqlite3
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import closing, contextmanager
-from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Literal
 
 import platformdirs
 from sqlite_utils import Database
 
-from course.errors import StoreError
+from core.errors import StoreError
 
 Migration = Callable[[Database], None]
 """A forward migration: changes the schema by one version, inside a transaction."""
@@ -164,15 +163,6 @@ def insert(db: Database, table: str, record: dict[str, Any]) -> int:
     if inserted.last_pk is None:  # pragma: no cover - SQLite always gives a rowid table an id
         raise StoreError(f"SQLite gave no id to the new {table} row", record)
     return int(inserted.last_pk)
-
-
-def utc_timestamp(moment: datetime | None = None) -> str:
-    """``moment`` (default: now) as a UTC ISO-8601 string to the second: ``2026-11-21T04:49:00Z``.
-
-    A naive ``moment`` is taken to be local time.
-    """
-    moment = moment or datetime.now(timezone.utc)
-    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def schema_version(db: Database) -> int:

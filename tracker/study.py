@@ -11,8 +11,9 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from course.errors import StoreError, UsageError
-from tracker.store import insert, transaction, utc_timestamp
+from core.clock import utc_timestamp
+from core.errors import StoreError, UsageError
+from tracker.store import insert, transaction
 
 MINUTES_PER_DAY = 24 * 60
 """The most study time one day can hold, in minutes."""

@@ -7,7 +7,7 @@ time nor logs it twice.
 
 Every function takes the current moment as ``now`` (an aware datetime) and never reads the
 clock. Local days and clock times are those of the system's time zone (``TZ``); times are
-stored in UTC (:func:`tracker.store.utc_timestamp`).
+stored in UTC (:func:`core.clock.utc_timestamp`).
 """
 
 from __future__ import annotations
@@ -19,8 +19,9 @@ from datetime import date, datetime, time, timedelta
 
 from sqlite_utils import Database
 
-from course.errors import UsageError
-from tracker.store import insert, transaction, utc_timestamp
+from core.clock import utc_timestamp
+from core.errors import UsageError
+from tracker.store import insert, transaction
 from tracker.study import (
     MINUTES_PER_DAY,
     StudyEntry,

@@ -39,14 +39,14 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from course.errors import EnvironmentProblem, UsageError
+from core.clock import utc_timestamp
+from core.errors import EnvironmentProblem, UsageError
 from tracker.store import (
     MIGRATIONS,
     SCHEMA_VERSION,
     open_db,
     schema_version,
     transaction,
-    utc_timestamp,
 )
 
 EXPORT_FORMAT = "course-export"

@@ -10,11 +10,9 @@ from rich.console import Console
 
 from course.commands.options import device_option, profile_option
 from course.render_grade import GradeProgress
-from grader.data import ensure_dataset
-from grader.runner import Event, default_profile, resolve_device
+from grader.attempt import prepare
+from grader.runner import Event
 from grader.samples import RECONSTRUCTIONS, SAMPLES, SamplesResult, write_samples
-from grader.spec import load_assignment
-from grader.workspace import locate_submission
 
 
 def samples_line(result: SamplesResult, out: Path) -> str:
@@ -89,20 +87,15 @@ def samples_command(
 
     Exit status: 0 written, 1 your code failed, 2 bad usage, 3 environment problem.
     """
-    spec = load_assignment("aae")
-    path = locate_submission(spec, submission=submission, solution=solution, cwd=Path.cwd())
-    resolved = resolve_device(device)
-    chosen = profile or default_profile(resolved)
-    spec.profile(chosen)
-    ensure_dataset()
+    ready = prepare("aae", submission=submission, solution=solution, device=device, profile=profile)
     err = Console(stderr=True, highlight=False)
     with GradeProgress(err) as progress:
         result = write_samples(
-            spec,
-            path,
+            ready.spec,
+            ready.submission,
             out,
-            device=resolved,
-            profile=chosen,
+            device=ready.device,
+            profile=ready.profile,
             steps=steps,
             seed=seed,
             on_progress=_stages(progress),

@@ -6,10 +6,8 @@ from pathlib import Path
 
 import click
 
-from grader.data import ensure_dataset
+from grader.attempt import prepare
 from grader.preview import DEFAULT_IMAGES, MAX_IMAGES, PreviewResult, write_preview
-from grader.spec import load_assignment
-from grader.workspace import locate_submission
 
 
 def _shape(shape: tuple[int, ...]) -> str:
@@ -69,10 +67,8 @@ def preview_command(out: Path, n: int, submission: Path | None, solution: bool, 
 
     Exit status: 0 written, 1 your code failed, 2 bad usage, 3 environment problem.
     """
-    spec = load_assignment("augment")
-    path = locate_submission(spec, submission=submission, solution=solution, cwd=Path.cwd())
-    ensure_dataset()
-    result = write_preview(spec, path, out, n=n, seed=seed)
+    ready = prepare("augment", submission=submission, solution=solution, device="cpu")
+    result = write_preview(ready.spec, ready.submission, out, n=n, seed=seed)
     click.echo(preview_line(result, out))
     for warning in result.warnings:
         click.echo(f"Warning: {warning}", err=True)

@@ -9,8 +9,8 @@ from typing import Any
 
 import click
 
+from core.errors import UsageError
 from course.commands import context
-from course.errors import UsageError
 from tracker.dates import parse_week
 from tracker.report import (
     Period,
@@ -32,7 +32,7 @@ def assignment_topics() -> dict[str, str]:
 
     An assignment whose file cannot be read is left out: a report never fails over it.
     """
-    from course.errors import AssignmentError
+    from core.errors import AssignmentError
     from grader.spec import list_assignments, load_assignment
 
     topics: dict[str, str] = {}

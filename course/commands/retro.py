@@ -26,8 +26,8 @@ from rich.console import Console
 from rich.text import Text
 from sqlite_utils import Database
 
+from core.errors import CourseError, UsageError
 from course.commands import context
-from course.errors import CourseError, UsageError
 from course.render_retro import print_retro, saved_line
 from course.render_study import make_console
 from tracker.retro import (

@@ -6,8 +6,8 @@ from contextlib import closing
 
 import click
 
+from core.errors import UsageError
 from course.commands import context
-from course.errors import UsageError
 from course.render_study import logged_line
 from tracker.study import hours_to_minutes, log_study, parse_day, parse_duration
 

@@ -6,8 +6,8 @@ from contextlib import closing
 
 import click
 
+from core.errors import UsageError
 from course.commands import context
-from course.errors import UsageError
 from course.render_time import (
     cancelled_line,
     delete_prompt,

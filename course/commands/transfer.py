@@ -8,8 +8,8 @@ from pathlib import Path
 
 import click
 
+from core.errors import UsageError
 from course.commands import context
-from course.errors import UsageError
 from tracker.store import SCHEMA_VERSION, backup_db
 from tracker.transfer import (
     check_export,

@@ -1,7 +1,7 @@
 """`course grade` and `course init` end to end through click, grading replaced by a fake.
 
 The real child-process grading is covered by tests/grader/test_runner.py; here
-``grader.attempt.grade`` returns a report built by hand, so these tests are fast and exact.
+``course.app.attempt.grade`` returns a report built by hand, so these tests are fast and exact.
 """
 
 from __future__ import annotations
@@ -16,10 +16,11 @@ import pytest
 import torch
 from click.testing import CliRunner
 
+import course.app.attempt as attempt
 import course.commands.grade as grade_cmd
-import grader.attempt as attempt
+import grader.attempt as prepare
+from core.errors import DataError, StoreError
 from course.cli import cli
-from course.errors import DataError, StoreError
 from grader.results import CheckResult, GradeReport
 from grader.runner import Event, EventCallback
 from grader.spec import AssignmentSpec, load_assignment
@@ -107,7 +108,7 @@ class FakeGrade:
 def _install(monkeypatch: pytest.MonkeyPatch, checks: list[CheckResult]) -> FakeGrade:
     fake = FakeGrade(checks)
     monkeypatch.setattr(attempt, "grade", fake)
-    monkeypatch.setattr(attempt, "ensure_dataset", fake.ensure_dataset)
+    monkeypatch.setattr(prepare, "ensure_dataset", fake.ensure_dataset)
     return fake
 
 
@@ -189,7 +190,7 @@ def test_missing_data_is_an_environment_problem(
     def no_data(allow_download: bool = True) -> Path:
         raise DataError("Fashion-MNIST not found", "/a, /b", "install dataset-fashion-mnist")
 
-    monkeypatch.setattr(attempt, "ensure_dataset", no_data)
+    monkeypatch.setattr(prepare, "ensure_dataset", no_data)
     result = runner.invoke(cli, ["grade", "resnet", "--solution", "--device", "cpu"])
     assert result.exit_code == 3
     assert result.stderr == (

@@ -70,7 +70,7 @@ def week(
                     "quick",
                     3.0,
                     started_at=f"2026-11-{day}T12:00:00Z",
-                ),
+                ).to_dict(),
             )
     _run(
         runner,

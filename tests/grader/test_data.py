@@ -12,7 +12,7 @@ import pytest
 import torch
 
 import grader.data as data
-from course.errors import DataError, EnvironmentProblem
+from core.errors import DataError, EnvironmentProblem
 from grader.data import IdxFile, parse_idx, read_verified
 
 N = 3

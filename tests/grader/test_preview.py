@@ -19,7 +19,7 @@ import pytest
 import torch
 from PIL import Image
 
-from course.errors import SubmissionError, UsageError
+from core.errors import SubmissionError, UsageError
 from grader.child import Failure as ChildFailure
 from grader.data import find_dataset
 from grader.preview import preview_image, preview_size, write_preview

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 import torch
 
-from course.errors import AssignmentError, EnvironmentProblem, UsageError
+from core.errors import AssignmentError, EnvironmentProblem, UsageError
 from grader.results import GradeReport
 from grader.runner import Event, default_profile, grade, resolve_device
 from grader.spec import AssignmentSpec, parse_spec

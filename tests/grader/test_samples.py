@@ -17,7 +17,7 @@ import pytest
 import torch
 from PIL import Image
 
-from course.errors import SubmissionError, UsageError
+from core.errors import SubmissionError, UsageError
 from grader.child import Failure as ChildFailure
 from grader.child import describe
 from grader.data import find_dataset

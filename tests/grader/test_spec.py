@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from course.errors import AssignmentError, UsageError
+from core.errors import AssignmentError, UsageError
 from grader.forbidden import resolve
 from grader.spec import (
     Profile,

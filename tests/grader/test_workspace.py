@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from course.errors import UsageError, WorkspaceError
+from core.errors import UsageError, WorkspaceError
 from grader.spec import AssignmentSpec, load_assignment
 from grader.workspace import (
     CONFIG_NAME,

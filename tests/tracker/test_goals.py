@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from sqlite_utils import Database
 
-from course.errors import UsageError
+from core.errors import UsageError
 from tracker.goals import (
     Goal,
     GoalProgress,

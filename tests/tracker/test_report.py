@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from sqlite_utils import Database
 
-from course.errors import UsageError
+from core.errors import UsageError
 from grader.results import GradeReport
 from tracker.dates import current_streak, longest_streak, parse_week
 from tracker.goals import set_goals
@@ -69,7 +69,10 @@ def _study(db: Database, day: date, minutes: int, topic: str) -> None:
 def _grade(db: Database, assignment: str, score: float, max_score: float, day: str) -> None:
     started_at = f"{day}T12:00:00Z"
     record_attempt(
-        db, GradeReport(assignment, score, max_score, "cpu", "quick", 3.0, started_at=started_at)
+        db,
+        GradeReport(
+            assignment, score, max_score, "cpu", "quick", 3.0, started_at=started_at
+        ).to_dict(),
     )
 
 

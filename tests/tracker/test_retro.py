@@ -13,7 +13,7 @@ import pytest
 from sqlite_utils import Database
 
 import tracker.retro
-from course.errors import StoreError, UsageError
+from core.errors import StoreError, UsageError
 from tracker.retro import (
     RetroDay,
     RetroInput,

@@ -17,8 +17,8 @@ import pytest
 from click.testing import CliRunner
 
 import course.commands.study
+from core.errors import StoreError
 from course.cli import cli
-from course.errors import StoreError
 from tracker.store import insert, open_db, schema_version, transaction
 from tracker.study import log_study
 

@@ -5,14 +5,14 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterator
 from contextlib import closing
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timezone
 from pathlib import Path
 
 import platformdirs
 import pytest
 from sqlite_utils import Database
 
-from course.errors import StoreError
+from core.errors import StoreError
 from tracker.store import (
     APPLICATION_ID,
     MIGRATIONS,
@@ -21,7 +21,6 @@ from tracker.store import (
     resolve_db_path,
     schema_version,
     transaction,
-    utc_timestamp,
 )
 from tracker.study import log_study
 
@@ -264,10 +263,3 @@ def test_transaction_rolls_back_and_reports_sqlite_failures(db: Database) -> Non
         )
         raise sqlite3.OperationalError("database is locked")
     assert db.table("study_log").count == 0
-
-
-def test_utc_timestamp_converts_to_utc() -> None:
-    seoul = timezone(timedelta(hours=9))
-    assert utc_timestamp(datetime(2026, 11, 21, 13, 49, 5, 999, tzinfo=seoul)) == (
-        "2026-11-21T04:49:05Z"
-    )

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from sqlite_utils import Database
 
-from course.errors import StoreError, UsageError
+from core.errors import StoreError, UsageError
 from tracker.store import insert, open_db
 from tracker.study import (
     EditedEntry,

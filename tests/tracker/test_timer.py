@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 from sqlite_utils import Database
 
-from course.errors import StoreError, UsageError
+from core.errors import StoreError, UsageError
 from tracker import timer as timer_module
 from tracker.store import open_db
 from tracker.study import StudyEntry, log_study

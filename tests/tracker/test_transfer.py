@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from sqlite_utils import Database
 
-from course.errors import EnvironmentProblem, StoreError, UsageError
+from core.errors import EnvironmentProblem, StoreError, UsageError
 from tracker.store import MIGRATIONS, backup_db, insert, open_db, transaction
 from tracker.study import log_study
 from tracker.transfer import (
