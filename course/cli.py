@@ -2,7 +2,10 @@
 
 This module is the one place a :class:`core.errors.CourseError` becomes
 ``Error: <what, the value, how to fix>`` on stderr with the error's exit code
-(2 bad usage, 3 environment problem).
+(1 student code, 2 bad usage, 3 environment problem). A SQLite error that escapes a command
+becomes the :class:`core.errors.StoreError` that
+:func:`course.commands.context.store_error` makes of it, naming the database the command
+opened; other SQLite errors are bugs and keep their traceback.
 
 Subcommands are loaded lazily: ``course log`` imports only ``course.commands.study`` and what
 it needs (never torch, never the grader's runner), so a tracker command starts quickly.
@@ -13,7 +16,7 @@ it needs (never torch, never the grader's runner), so a tracker command starts q
 from __future__ import annotations
 
 import importlib
-from typing import Any
+from typing import Any, NoReturn
 
 import click
 
@@ -65,37 +68,19 @@ class CourseGroup(click.Group):
         try:
             return super().invoke(ctx)
         except CourseError as error:
-            click.echo(f"Error: {error.message}", err=True)
-            ctx.exit(error.exit_code)
+            _fail(ctx, error)
         except sqlite3.DatabaseError as error:
-            # Damage `open_db` could not see (it runs `PRAGMA quick_check`) or trouble outside
-            # a `transaction` block. Other subclasses (IntegrityError, ProgrammingError, ...)
-            # are bugs in `course` and keep their traceback.
-            damaged = type(error) is sqlite3.DatabaseError  # SQLITE_CORRUPT, SQLITE_NOTADB
-            if not damaged and not isinstance(error, sqlite3.OperationalError):
+            from course.commands.context import store_error
+
+            problem = store_error(error)
+            if problem is None:  # a bug in `course`: keep the traceback
                 raise
-            from pathlib import Path
+            _fail(ctx, problem)
 
-            from core.errors import StoreError
-            from grader.workspace import find_workspace
-            from tracker.store import damaged_database, resolve_db_path
 
-            try:
-                workspace = find_workspace(Path.cwd())
-            except (CourseError, OSError):
-                workspace = None
-            path = resolve_db_path(workspace.database if workspace else None)
-            problem = (
-                damaged_database(path, str(error))
-                if damaged
-                else StoreError(
-                    f"the tracker database could not be used ({error})",
-                    str(path),
-                    "Close other programs using it and check disk space and file permissions",
-                )
-            )
-            click.echo(f"Error: {problem.message}", err=True)
-            ctx.exit(problem.exit_code)
+def _fail(ctx: click.Context, error: CourseError) -> NoReturn:
+    click.echo(f"Error: {error.message}", err=True)
+    ctx.exit(error.exit_code)
 
 
 @click.group(cls=CourseGroup, context_settings={"help_option_names": ["-h", "--help"]})

@@ -1,11 +1,12 @@
 """The study tracker: one SQLite file and everything a student keeps in it.
 
 - :mod:`tracker.store` finds, opens and migrates the database.
-- :mod:`tracker.study` parses and records study time (``course log``).
+- :mod:`tracker.parsers` reads what people type: days, durations, clock times, weeks, months.
+- :mod:`tracker.study` records study time (``course log``, ``edit``, ``delete``).
 - :mod:`tracker.grades` stores every grade attempt with its checks.
-- :mod:`tracker.report` aggregates study time and grades per week (``course report``).
+- :mod:`tracker.report` aggregates study time and grades per period (``course report``).
 
-The library returns data and never prints; rendering lives in ``course/render_*.py``.
+The library returns data and never prints; rendering lives in ``course/render/``.
 
 Importing this package imports sqlite-utils with numpy hidden, unless numpy is already
 loaded. sqlite-utils imports numpy only to map numpy scalar types to columns, which the

@@ -1,57 +1,19 @@
-"""Calendar helpers the tracker's modules share: ISO weeks and runs of consecutive days.
+"""Calendar helpers the tracker's modules share: ISO week labels and runs of consecutive days.
 
-Relative days (``yesterday``, ``last monday``) are read by :func:`tracker.study.parse_day`.
+What people type (``yesterday``, ``last monday``, ``2026-W47``) is read by
+:mod:`tracker.parsers`.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from datetime import date, timedelta
-
-from core.errors import UsageError
-
-_WEEK = re.compile(r"(?P<year>\d{4})-w(?P<week>\d{1,2})")
 
 
 def week_label(day: date) -> str:
     """The ISO week holding ``day``: ``date(2026, 11, 21)`` -> ``"2026-W47"``."""
     iso = day.isocalendar()
     return f"{iso.year}-W{iso.week:02d}"
-
-
-def parse_week(text: str | None, today: date) -> tuple[int, int]:
-    """Parse an ISO week: ``2026-W47`` (or ``2026-w47``), ``this`` or ``last``.
-
-    Args:
-        text: The week as typed; ``None`` means the week holding ``today``.
-        today: The local date that ``this`` and ``last`` are relative to.
-
-    Returns:
-        ``(ISO year, ISO week number)``, e.g. ``(2026, 47)``.
-
-    Raises:
-        UsageError: ``text`` is none of those forms, or that year has no such week.
-    """
-    if text is None or text.strip().lower() == "this":
-        return _year_week(today)
-    cleaned = text.strip().lower()
-    if cleaned == "last":
-        return _year_week(today - timedelta(weeks=1))
-    match = _WEEK.fullmatch(cleaned)
-    if match:
-        year, week = int(match["year"]), int(match["week"])
-        try:
-            date.fromisocalendar(year, week, 1)
-        except ValueError:
-            pass
-        else:
-            return year, week
-    raise UsageError(
-        "not an ISO week",
-        repr(text),
-        "Use YYYY-Www (e.g. 2026-W47, weeks 01 to 52 or 53), this or last",
-    )
 
 
 def current_streak(days: Iterable[date], today: date) -> int:
@@ -78,8 +40,3 @@ def longest_streak(days: Iterable[date]) -> int:
         longest = max(longest, run)
         previous = day
     return longest
-
-
-def _year_week(day: date) -> tuple[int, int]:
-    iso = day.isocalendar()
-    return iso.year, iso.week

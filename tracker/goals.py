@@ -25,7 +25,7 @@ from sqlite_utils import Database
 
 from core.clock import utc_timestamp
 from core.errors import UsageError
-from tracker.dates import parse_week, week_label
+from tracker.dates import week_label
 from tracker.store import insert, transaction
 
 KINDS = ("hours", "topic_hours", "problems")
@@ -35,7 +35,6 @@ MAX_WEEK_HOURS = 168
 """The most hours a week holds (7 x 24); an hours goal must be at most this."""
 
 _WEEK_LABEL = re.compile(r"(?P<year>\d{4})-[wW](?P<week>\d{1,2})")
-_WEEK_FORMS = "Use YYYY-Www (e.g. 2026-W47, weeks 01 to 52 or 53), this, last or next"
 _GOAL_EXAMPLES = "Pass e.g. --hours 40, --problems 5 or --topic CNN --hours 10"
 
 
@@ -152,31 +151,6 @@ class GoalProgress:
         }
 
 
-def parse_goal_week(text: str | None, today: date) -> str:
-    """Parse a week as typed for goals into its ISO label.
-
-    Accepts what :func:`tracker.dates.parse_week` reads (``2026-W47``, ``this``, ``last``)
-    and ``next``.
-
-    Args:
-        text: The week as typed; ``None`` means the week holding ``today``.
-        today: The local date that ``this``, ``last`` and ``next`` are relative to.
-
-    Returns:
-        The ISO week label, e.g. ``"2026-W47"``.
-
-    Raises:
-        UsageError: ``text`` is none of those forms, or that year has no such week.
-    """
-    if text is not None and text.strip().lower() == "next":
-        return week_label(today + timedelta(weeks=1))
-    try:
-        year, week = parse_week(text, today)
-    except UsageError as error:
-        raise UsageError("not an ISO week", repr(text), _WEEK_FORMS) from error
-    return f"{year}-W{week:02d}"
-
-
 def week_bounds(week: str) -> tuple[date, date]:
     """The Monday and the Sunday of an ISO week label.
 
@@ -218,7 +192,8 @@ def set_goals(
 
     Args:
         db: The tracker database (:func:`tracker.store.open_db`).
-        week: ISO week label, ``"2026-W47"`` (:func:`parse_goal_week` makes one).
+        week: ISO week label, ``"2026-W47"`` (:func:`tracker.parsers.parse_goal_week`
+            makes one).
         hours: Target study time in hours, more than 0 and at most 168.
         problems: Target number of distinct problems solved, more than 0.
         topic: Makes ``hours`` a goal for this topic; surrounding whitespace is removed.

@@ -10,7 +10,6 @@ lives in :mod:`course.render_report`.
 from __future__ import annotations
 
 import calendar
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -27,8 +26,6 @@ from tracker.problems import ProblemAttempt, problems_between
 from tracker.questions import Question, open_questions
 from tracker.retro import RetroSummary, retro_summary
 from tracker.study import StudyEntry, list_entries
-
-_MONTH = re.compile(r"(?P<year>\d{4})-(?P<month>\d{2})")
 
 PeriodKind = Literal["daily", "weekly", "monthly", "last"]
 
@@ -297,31 +294,6 @@ def _entry_json(entry: StudyEntry) -> dict[str, Any]:
 
 
 # --- periods --------------------------------------------------------------------------------
-
-
-def parse_month(text: str | None, today: date) -> tuple[int, int]:
-    """Parse a month: ``2026-11``, ``this`` or ``last``.
-
-    Args:
-        text: The month as typed; ``None`` means the month holding ``today``.
-        today: The local date that ``this`` and ``last`` are relative to.
-
-    Returns:
-        ``(year, month)``, e.g. ``(2026, 11)``.
-
-    Raises:
-        UsageError: ``text`` is none of those forms or not a real month.
-    """
-    cleaned = "this" if text is None else text.strip().lower()
-    if cleaned == "this":
-        return today.year, today.month
-    if cleaned == "last":
-        previous = today.replace(day=1) - timedelta(days=1)
-        return previous.year, previous.month
-    match = _MONTH.fullmatch(cleaned)
-    if match and 1 <= int(match["month"]) <= 12:
-        return int(match["year"]), int(match["month"])
-    raise UsageError("not a month", repr(text), "Use YYYY-MM (e.g. 2026-11), this or last")
 
 
 def day_period(day: date) -> Period:

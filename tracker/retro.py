@@ -18,21 +18,28 @@ of the reviewed Try items written in that span that were kept: ``kept / (kept + 
 carried)``. A carried item counts as not (yet) kept; its copy is a Try of the day it was
 carried to and is counted there once it is reviewed. Open items are left out, so the rate
 of a week whose Try items are not reviewed yet is ``None``, not 0.
+
+A retro can also be written in an editor: :func:`retro_draft` gives the text to open (a kept
+draft, else :func:`editor_template`) and :func:`save_edited_retro` writes what comes back,
+keeping it in ``retro-draft-<day>.md`` beside the database when it cannot be used.
 """
 
 from __future__ import annotations
 
+import os
 import re
+import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from pathlib import Path
 from typing import Any
 
 from sqlite_utils import Database
 
 from core.clock import utc_timestamp
-from core.errors import UsageError
-from tracker.store import insert, transaction
+from core.errors import CourseError, EnvironmentProblem, UsageError
+from tracker.store import database_file, insert, transaction
 
 KINDS = ("keep", "problem", "try")
 """The ``kind`` of a retro item, in the order a retro shows them."""
@@ -501,6 +508,146 @@ def parse_editor_text(text: str, earlier_open: list[RetroItem]) -> RetroInput:
         kept=tuple(reviews["kept"]),
         dropped=tuple(reviews["dropped"]),
         carried=tuple(reviews["carried"]),
+    )
+
+
+# --- filling in a retro in the editor -------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RetroDraft:
+    """The text the editor opens for one day's retro (:func:`retro_draft`).
+
+    Attributes:
+        day: The retro's day.
+        text: The text kept from an earlier try that could not be used, else a fresh
+            :func:`editor_template`.
+        resumed: Whether ``text`` is that kept text.
+        path: Where a text that cannot be used is kept: ``retro-draft-<day>.md`` beside the
+            database file (in the temporary folder for a database without a file).
+        earlier_open: The open Try items of earlier days (:func:`open_tries_before`).
+    """
+
+    day: date
+    text: str
+    resumed: bool
+    path: Path
+    earlier_open: list[RetroItem] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class EditedRetro:
+    """What :func:`save_edited_retro` did.
+
+    Attributes:
+        retro: The day's retro after writing, or ``None`` when nothing was written.
+        items: New Keep, Problem and Try items written.
+        reviews: Earlier Try items reviewed (kept, dropped or carried).
+        kept_draft: When nothing was written while a kept text was open: where that text
+            still is (``None`` otherwise).
+    """
+
+    retro: RetroDay | None
+    items: int = 0
+    reviews: int = 0
+    kept_draft: Path | None = None
+
+
+def retro_draft(db: Database, day: date) -> RetroDraft:
+    """What to open in the editor for the retro of ``day``.
+
+    The text kept by an earlier :func:`save_edited_retro` that could not be used, when there
+    is one, else a fresh :func:`editor_template`.
+
+    Args:
+        db: The tracker database.
+        day: The retro's day.
+
+    Raises:
+        EnvironmentProblem: The kept text exists but cannot be read.
+    """
+    earlier = open_tries_before(db, day)
+    file = database_file(db)
+    folder = file.parent if file.name else Path(tempfile.gettempdir())
+    path = folder / f"retro-draft-{day.isoformat()}.md"
+    if path.is_file():
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise EnvironmentProblem(
+                "cannot read the kept retro text", str(path), f"{exc}; move it away"
+            ) from exc
+        return RetroDraft(day, text, True, path, earlier)
+    return RetroDraft(day, editor_template(day, earlier), False, path, earlier)
+
+
+def save_edited_retro(
+    db: Database, draft: RetroDraft, edited: str | None, *, today: date, now: datetime
+) -> EditedRetro:
+    """Write what came back from the editor, keeping the text when it cannot be used.
+
+    ``None`` (the editor was quit without saving) writes nothing and leaves a kept text
+    where it is. A text that asks for nothing (:attr:`RetroInput.is_empty`) writes nothing
+    and removes the kept text. Otherwise the text is read (:func:`parse_editor_text`) and
+    written (:func:`write_retro`); once written, the kept text is removed.
+
+    Args:
+        db: The tracker database.
+        draft: What the editor opened (:func:`retro_draft`).
+        edited: The text as saved, or ``None``.
+        today: The local date.
+        now: The moment of writing.
+
+    Returns:
+        What was written.
+
+    Raises:
+        CourseError: The text cannot be read or written (the error of
+            :func:`parse_editor_text` or :func:`write_retro`, same class and message). Its
+            fix then also says where the text was saved: ``draft.path``, or a new temporary
+            file when that cannot be written. Nothing is written to the database.
+    """
+    if edited is None:
+        return EditedRetro(None, kept_draft=draft.path if draft.resumed else None)
+    try:
+        given = parse_editor_text(edited, draft.earlier_open)
+        if given.is_empty:
+            draft.path.unlink(missing_ok=True)
+            return EditedRetro(None)
+        retro = write_retro(
+            db,
+            draft.day,
+            keep=given.keep,
+            problem=given.problem,
+            try_=given.try_,
+            kept=given.kept,
+            dropped=given.dropped,
+            carried=given.carried,
+            today=today,
+            now=now,
+        )
+    except CourseError as error:
+        fix = _keep_text(error.fix, draft, edited, today)
+        raise type(error)(error.what, error.value, fix) from error
+    draft.path.unlink(missing_ok=True)
+    items = len(given.keep) + len(given.problem) + len(given.try_)
+    return EditedRetro(retro, items, len(given.kept) + len(given.dropped) + len(given.carried))
+
+
+def _keep_text(fix: str | None, draft: RetroDraft, text: str, today: date) -> str:
+    """Save ``text`` (to ``draft.path``, else a new temporary file) and say where it is."""
+    lead = f"{fix}. " if fix else ""
+    day = draft.day.isoformat()
+    try:
+        draft.path.write_text(text, encoding="utf-8")
+    except OSError:
+        descriptor, name = tempfile.mkstemp(prefix=f"course-retro-{day}-", suffix=".md")
+        with os.fdopen(descriptor, "w", encoding="utf-8") as file:
+            file.write(text)
+        return f"{lead}Your text is saved in {name}; copy it from there"
+    date_option = "" if draft.day == today else f" --date {day}"
+    return (
+        f"{lead}Your text is saved in {draft.path}: run course retro{date_option} again to fix it"
     )
 
 

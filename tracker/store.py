@@ -4,7 +4,8 @@ The database is ordinary SQLite made with sqlite-utils, so ``sqlite-utils`` and 
 open it as they open any other file. Conventions for every table:
 
 - minutes are ``INTEGER``; days are ISO dates (``TEXT 'YYYY-MM-DD'``, the local day);
-- timestamps are UTC ISO-8601 strings such as ``2026-11-21T04:49:00Z``;
+- timestamps are UTC ISO-8601 strings such as ``2026-11-21T04:49:00Z``, written by
+  :func:`core.clock.utc_timestamp` and read back by :func:`read_timestamp`;
 - every write happens in one transaction (:func:`transaction`).
 
 The schema version is ``PRAGMA user_version``; :data:`MIGRATIONS` lists the forward
@@ -18,13 +19,15 @@ import os
 import sqlite3
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import closing, contextmanager
+from datetime import datetime
 from pathlib import Path
 from typing import Any, Literal
 
 import platformdirs
 from sqlite_utils import Database
 
-from core.errors import StoreError
+from core.clock import parse_utc_timestamp
+from core.errors import EnvironmentProblem, StoreError
 
 Migration = Callable[[Database], None]
 """A forward migration: changes the schema by one version, inside a transaction."""
@@ -168,6 +171,42 @@ def insert(db: Database, table: str, record: dict[str, Any]) -> int:
 def schema_version(db: Database) -> int:
     """The database's schema version (``PRAGMA user_version``)."""
     return int(db.execute("PRAGMA user_version").fetchone()[0])
+
+
+def database_file(db: Database) -> Path:
+    """The file of an open database (``PRAGMA database_list``).
+
+    Returns:
+        The path SQLite opened; an empty path (``Path("")``, whose ``name`` is ``""``) for
+        an in-memory or temporary database.
+    """
+    for _, name, file in db.execute("PRAGMA database_list").fetchall():
+        if name == "main":
+            return Path(file)
+    raise EnvironmentProblem("SQLite did not name the database's file")  # pragma: no cover
+
+
+def read_timestamp(text: object) -> datetime:
+    """A timestamp read from a row, as an aware UTC datetime.
+
+    The parsing is :func:`core.clock.parse_utc_timestamp`'s; this only turns a value it
+    cannot read into the error for a damaged row.
+
+    Args:
+        text: The stored value, e.g. ``"2026-11-21T04:49:00Z"``.
+
+    Raises:
+        StoreError: ``text`` is not a stored timestamp (the file was edited by another
+            program).
+    """
+    moment = parse_utc_timestamp(text)
+    if moment is None:
+        raise StoreError(
+            "the tracker database holds a time it cannot read",
+            repr(text),
+            "Times are stored as YYYY-MM-DDTHH:MM:SSZ (UTC); fix that row with sqlite-utils",
+        )
+    return moment
 
 
 # --- opening --------------------------------------------------------------------------------

@@ -2,36 +2,20 @@
 
 from __future__ import annotations
 
-import math
-import re
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
-from decimal import ROUND_HALF_UP, Decimal
+from datetime import date, datetime, timedelta
+from decimal import Decimal
 from typing import Any
 
 from sqlite_utils import Database
 
 from core.clock import utc_timestamp
-from core.errors import StoreError, UsageError
-from tracker.store import insert, transaction
+from core.errors import UsageError
+from tracker.parsers import parse_time, round_minutes
+from tracker.store import insert, read_timestamp, transaction
 
 MINUTES_PER_DAY = 24 * 60
 """The most study time one day can hold, in minutes."""
-
-_NUMBER = r"\d+(?:\.\d+)?"
-_BARE = re.compile(_NUMBER)
-_UNITS = re.compile(
-    rf"(?:(?P<hours>{_NUMBER})\s*h\s*)?(?:(?P<minutes>{_NUMBER})\s*m)?", re.IGNORECASE
-)
-_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
-_DURATION_EXAMPLES = "Write it like 2h30m, 1.5h, 90m or 45 (minutes)"
-_WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-_WEEKDAY = re.compile(
-    r"(?P<last>last )?(?P<name>mon(?:day)?|tue(?:sday)?|wed(?:nesday)?|thu(?:rsday)?"
-    r"|fri(?:day)?|sat(?:urday)?|sun(?:day)?)"
-)
-_DAYS_AGO = re.compile(r"(?P<count>\d{1,5}) days? ago")
-_DAY_EXAMPLES = "Use today, yesterday, 3 days ago, monday, last monday or YYYY-MM-DD (2026-11-21)"
 
 
 @dataclass(frozen=True)
@@ -81,90 +65,7 @@ class StudyEntry:
         """``(started_at, ended_at)`` as aware UTC datetimes, or ``None`` for an untimed entry."""
         if self.started_at is None or self.ended_at is None:
             return None
-        return parse_utc_timestamp(self.started_at), parse_utc_timestamp(self.ended_at)
-
-
-def parse_duration(text: str) -> int:
-    """Parse a study duration into whole minutes.
-
-    Accepts hours and/or minutes with units (``2h30m``, ``1.5h``, ``90m``, ``2h``; ``m``
-    always means minutes, case and spaces do not matter) or a bare number of minutes
-    (``45``). Rounds half a minute up.
-
-    Args:
-        text: The duration as typed.
-
-    Returns:
-        The duration in minutes (may be 0; :func:`log_study` refuses that).
-
-    Raises:
-        UsageError: ``text`` is none of those forms.
-    """
-    cleaned = text.strip()
-    if _BARE.fullmatch(cleaned):
-        return _round_minutes(Decimal(cleaned))
-    match = _UNITS.fullmatch(cleaned)
-    if not cleaned or match is None or not any(match.groups()):
-        raise UsageError("cannot read the duration", repr(text), _DURATION_EXAMPLES)
-    hours = Decimal(match["hours"] or 0)
-    minutes = Decimal(match["minutes"] or 0)
-    return _round_minutes(hours * 60 + minutes)
-
-
-def hours_to_minutes(hours: float) -> int:
-    """Convert a number of hours (fractions allowed: ``1.5``) to whole minutes.
-
-    Raises:
-        UsageError: ``hours`` is not a finite number.
-    """
-    if not math.isfinite(hours):
-        raise UsageError("hours must be a number", hours, "Pass e.g. --hours 1.5")
-    return _round_minutes(Decimal(str(hours)) * 60)
-
-
-def parse_day(text: str, today: date) -> date:
-    """Parse a day as people type it, relative to ``today``.
-
-    Accepted forms (case and surrounding spaces do not matter):
-
-    - ``today``, ``yesterday``;
-    - ``N days ago`` (``3 days ago``, ``1 day ago``);
-    - a weekday, ``monday`` or ``mon``: the latest such day on or before ``today`` (today
-      itself when it is that weekday);
-    - ``last monday``: the latest such day strictly before ``today`` (a week ago when today
-      is a Monday);
-    - ISO ``YYYY-MM-DD``.
-
-    Days in the future are parsed as given; callers that store study time refuse them.
-
-    Args:
-        text: The day as typed.
-        today: The local date to resolve relative forms against.
-
-    Raises:
-        UsageError: ``text`` is none of those forms or not a real date.
-    """
-    cleaned = " ".join(text.strip().lower().split())
-    if cleaned == "today":
-        return today
-    if cleaned == "yesterday":
-        return today - timedelta(days=1)
-    ago = _DAYS_AGO.fullmatch(cleaned)
-    if ago:
-        return today - timedelta(days=int(ago["count"]))
-    weekday = _WEEKDAY.fullmatch(cleaned)
-    if weekday:
-        target = _WEEKDAYS.index(weekday["name"][:3])
-        back = (today.weekday() - target) % 7
-        if weekday["last"] and back == 0:
-            back = 7
-        return today - timedelta(days=back)
-    if _ISO_DAY.fullmatch(cleaned):
-        try:
-            return date.fromisoformat(cleaned)
-        except ValueError:
-            pass
-    raise UsageError("cannot read the date", repr(text), _DAY_EXAMPLES)
+        return read_timestamp(self.started_at), read_timestamp(self.ended_at)
 
 
 def log_study(
@@ -249,13 +150,8 @@ def minutes_on(db: Database, day: date) -> int:
     return int(row["total"])
 
 
-def _round_minutes(minutes: Decimal) -> int:
-    return int(minutes.quantize(Decimal(1), rounding=ROUND_HALF_UP))
-
-
 # --- finding, editing and deleting entries --------------------------------------------------
 
-_UTC_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
 _FIND_ENTRY = "See a day's entries and their numbers with course report daily --date DAY"
 _EDIT_OPTIONS = "--hours, --minutes, --duration, --topic, --date, --note, --start or --end"
 
@@ -276,29 +172,13 @@ class EditedEntry:
     overlaps: tuple[StudyEntry, ...] = ()
 
 
-def parse_utc_timestamp(text: str) -> datetime:
-    """Read a stored UTC timestamp (``2026-11-21T04:49:00Z``) as an aware UTC datetime.
-
-    Raises:
-        StoreError: ``text`` is not in that form (the file was edited by another program).
-    """
-    try:
-        return datetime.strptime(text, _UTC_FORMAT).replace(tzinfo=timezone.utc)
-    except (TypeError, ValueError) as exc:
-        raise StoreError(
-            "the tracker database holds a time it cannot read",
-            repr(text),
-            "Times are stored as YYYY-MM-DDTHH:MM:SSZ (UTC); fix that row with sqlite-utils",
-        ) from exc
-
-
 def span_minutes(started_at: datetime, ended_at: datetime) -> int:
     """Whole minutes from ``started_at`` to ``ended_at`` (aware), half a minute rounded up.
 
     Negative when ``ended_at`` is before ``started_at``.
     """
     seconds = Decimal(str((ended_at - started_at).total_seconds()))
-    return _round_minutes(seconds / 60)
+    return round_minutes(seconds / 60)
 
 
 def get_entry(db: Database, entry_id: int) -> StudyEntry:
@@ -403,8 +283,8 @@ def edit_entry(
     topic: str | None = None,
     day: date | None = None,
     note: str | None = None,
-    started_at: datetime | None = None,
-    ended_at: datetime | None = None,
+    started_at: datetime | str | None = None,
+    ended_at: datetime | str | None = None,
 ) -> EditedEntry:
     """Change what is given of entry ``entry_id``; everything else stays as it was.
 
@@ -420,6 +300,10 @@ def edit_entry(
     An entry logged as an amount gets times only when both ``started_at`` and ``ended_at``
     are given.
 
+    A time given as text (what ``course edit --start`` / ``--end`` got) is read by
+    :func:`tracker.parsers.parse_time`; a bare clock time (``14:05``) is on ``day`` when it is
+    given, else on the entry's own day.
+
     Args:
         db: The tracker database.
         entry_id: The entry's number.
@@ -429,14 +313,15 @@ def edit_entry(
         topic: New topic (surrounding whitespace removed).
         day: New local day.
         note: New note; an empty or blank string removes the note.
-        started_at: New start (aware).
-        ended_at: New end (aware).
+        started_at: New start: aware, or as typed (``"13:30"``, ``"yesterday 23:30"``).
+        ended_at: New end: aware, or as typed.
 
     Returns:
         The entry before and after, and the timed entries its new times overlap.
 
     Raises:
-        UsageError: Unknown ``entry_id``; nothing to change; minutes given together with
+        UsageError: Unknown ``entry_id``; nothing to change; a time that cannot be read
+            (:func:`tracker.parsers.parse_time`); minutes given together with
             times; only one time given for an entry without times; the same refusals as
             :func:`log_study` (minutes <= 0, blank topic, a day in the future, a day over
             24 h); an end not after the start, an end in the future, more than 24 h between
@@ -452,9 +337,12 @@ def edit_entry(
     today = now.astimezone().date()
     with transaction(db):
         before = get_entry(db, entry_id)
+        on = before.day if day is None else day
+        start = parse_time(started_at, now, day=on) if isinstance(started_at, str) else started_at
+        end = parse_time(ended_at, now, day=on) if isinstance(ended_at, str) else ended_at
         if day is not None:
             _check_not_future(day, today)
-        span = _edited_span(before, minutes, day, started_at, ended_at)
+        span = _edited_span(before, minutes, day, start, end)
         if span is None:
             new_minutes = before.minutes if minutes is None else minutes
             new_day = before.day if day is None else day

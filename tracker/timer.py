@@ -7,37 +7,30 @@ time nor logs it twice.
 
 Every function takes the current moment as ``now`` (an aware datetime) and never reads the
 clock. Local days and clock times are those of the system's time zone (``TZ``); times are
-stored in UTC (:func:`core.clock.utc_timestamp`).
+stored in UTC (:func:`core.clock.utc_timestamp`). What people type for ``--at`` is read by
+:func:`tracker.parsers.parse_time`.
 """
 
 from __future__ import annotations
 
-import re
 import sqlite3
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlite_utils import Database
 
 from core.clock import utc_timestamp
 from core.errors import UsageError
-from tracker.store import insert, transaction
+from tracker.store import insert, read_timestamp, transaction
 from tracker.study import (
     MINUTES_PER_DAY,
     StudyEntry,
     ensure_day_fits,
     minutes_on,
     overlapping_entries,
-    parse_day,
-    parse_duration,
-    parse_utc_timestamp,
     span_minutes,
 )
 
-_CLOCK = re.compile(r"(?:(?P<day>.+) )?(?P<hour>\d{1,2}):(?P<minute>\d{2})")
-_ISO_CLOCK = re.compile(r"(\d{4}-\d{2}-\d{2})t(\d{1,2}:\d{2})")
-_AGO = re.compile(r"(?P<amount>.+?) ?ago")
-_TIME_EXAMPLES = "Use HH:MM (14:05), yesterday 23:30, YYYY-MM-DD HH:MM, 15m ago or now"
 _STOP_OR_CANCEL = "stop it later, or discard it with course stop --cancel"
 
 
@@ -90,60 +83,13 @@ class TimerStatus:
     today_minutes: int
 
 
-def parse_time(text: str, now: datetime, *, day: date | None = None) -> datetime:
-    """Parse a moment as people type it, in the system's local time.
-
-    Accepted forms (case and extra spaces do not matter):
-
-    - ``now``;
-    - ``HH:MM`` (``14:05``, ``9:30``): that clock time on ``day``;
-    - a day and a clock time: ``yesterday 23:30``, ``last monday 9:00``,
-      ``2026-11-20 14:05`` (or ``2026-11-20T14:05``); the day takes every form of
-      :func:`tracker.study.parse_day`;
-    - a duration ago (:func:`tracker.study.parse_duration`): ``15m ago``, ``1h30m ago``,
-      ``1.5h ago``, ``45 ago`` (minutes).
-
-    Moments in the future are parsed as given; callers refuse them.
-
-    Args:
-        text: The moment as typed.
-        now: The current moment (aware).
-        day: The local day a bare ``HH:MM`` is on (default: the local day of ``now``).
-
-    Returns:
-        An aware datetime in the local time zone (a clock time to the minute).
-
-    Raises:
-        UsageError: ``text`` is none of those forms, or not a real day or clock time.
-    """
-    cleaned = " ".join(text.strip().lower().split())
-    today = now.astimezone().date()
-    if cleaned == "now":
-        return now.astimezone()
-    ago = _AGO.fullmatch(cleaned)
-    if ago:
-        try:
-            minutes = parse_duration(ago["amount"])
-        except UsageError:
-            raise UsageError("cannot read the time", repr(text), _TIME_EXAMPLES) from None
-        return (now - timedelta(minutes=minutes)).astimezone()
-    clock = _CLOCK.fullmatch(_ISO_CLOCK.sub(r"\1 \2", cleaned))
-    if clock is None:
-        raise UsageError("cannot read the time", repr(text), _TIME_EXAMPLES)
-    hour, minute = int(clock["hour"]), int(clock["minute"])
-    if hour > 23 or minute > 59:
-        raise UsageError("not a time of day", repr(text), "Hours go from 0 to 23, minutes to 59")
-    on = parse_day(clock["day"], today) if clock["day"] else (day or today)
-    return datetime.combine(on, time(hour, minute)).astimezone()
-
-
 def running_timer(db: Database) -> RunningTimer | None:
     """The running timer, or ``None`` when none is running."""
     rows = list(db.query("SELECT topic, note, started_at FROM timer WHERE id = 1"))
     if not rows:
         return None
     row = rows[0]
-    return RunningTimer(row["topic"], parse_utc_timestamp(row["started_at"]), row["note"])
+    return RunningTimer(row["topic"], read_timestamp(row["started_at"]), row["note"])
 
 
 def start_timer(
@@ -182,7 +128,7 @@ def start_timer(
             "Log earlier study with course log --duration 1h30m --date yesterday",
         )
     at = at.replace(microsecond=0)
-    timer = RunningTimer(topic, parse_utc_timestamp(utc_timestamp(at)), note)
+    timer = RunningTimer(topic, read_timestamp(utc_timestamp(at)), note)
     try:
         with transaction(db):
             insert(

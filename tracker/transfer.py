@@ -19,6 +19,9 @@ any column hold) is ``{"base64": "..."}``.
 Importing checks the whole document in a scratch database first (format, schema version,
 tables, columns, types, ``NOT NULL``, ``CHECK`` and foreign keys), upgrading an export made
 by an older `course` with the ordinary migrations, and then writes it in one transaction.
+
+``course export`` calls :func:`export_database` and ``course import`` calls
+:func:`import_file`; the other functions are their steps.
 """
 
 from __future__ import annotations
@@ -33,7 +36,7 @@ import tempfile
 from collections.abc import Iterator, Mapping
 from contextlib import closing, contextmanager
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
@@ -44,6 +47,8 @@ from core.errors import EnvironmentProblem, UsageError
 from tracker.store import (
     MIGRATIONS,
     SCHEMA_VERSION,
+    backup_db,
+    database_file,
     open_db,
     schema_version,
     transaction,
@@ -75,6 +80,116 @@ class CheckedExport:
     def rows(self) -> int:
         """The number of rows in all tables."""
         return sum(len(rows) for rows in self.tables.values())
+
+
+@dataclass(frozen=True)
+class Exported:
+    """What :func:`export_database` wrote.
+
+    Attributes:
+        text: The export as JSON text (:func:`export_json`).
+        rows: Rows in all tables.
+        tables: How many tables the export holds.
+        path: The file written, or ``None`` when the text was only returned.
+    """
+
+    text: str
+    rows: int
+    tables: int
+    path: Path | None = None
+
+
+@dataclass(frozen=True)
+class Imported:
+    """What :func:`import_file` did.
+
+    Attributes:
+        source: The export file read.
+        database: The tracker database's file.
+        schema_version: The schema version the export was made with; its rows were
+            upgraded to :data:`tracker.store.SCHEMA_VERSION` when it is older.
+        counts: Rows written per table, for every table (0 for empty ones), in schema order.
+        backup: The copy of the database made before replacing its rows, or ``None`` when
+            none was made (no ``replace``, or a database without rows).
+    """
+
+    source: Path
+    database: Path
+    schema_version: int
+    counts: dict[str, int]
+    backup: Path | None = None
+
+    @property
+    def rows(self) -> int:
+        """Rows written in all tables."""
+        return sum(self.counts.values())
+
+    @property
+    def upgraded(self) -> bool:
+        """Whether the export was made with an older schema and its rows were upgraded."""
+        return self.schema_version < SCHEMA_VERSION
+
+
+def export_database(
+    db: Database, *, now: datetime, out: Path | None = None, force: bool = False
+) -> Exported:
+    """Export every row of the database (:func:`export_data`), to a file when ``out`` is given.
+
+    Args:
+        db: The tracker database.
+        now: The moment of export, stored as UTC ``exported_at``.
+        out: The file to write atomically (:func:`write_export`); ``None`` only returns the
+            text.
+        force: Replace ``out`` when it exists.
+
+    Returns:
+        The JSON text, how many rows and tables it holds, and the file written.
+
+    Raises:
+        UsageError: ``out`` is the database's own file, exists (without ``force``), is a
+            folder, or its folder does not exist.
+        EnvironmentProblem: The file could not be written.
+    """
+    if out is not None and out.resolve() == database_file(db).resolve():
+        raise UsageError("--out names the tracker database itself", str(out), "Name another file")
+    data = export_data(db, now=now)
+    text = export_json(data)
+    if out is not None:
+        write_export(out, text, force=force)
+    return Exported(text, count_rows(data["tables"]), len(data["tables"]), out)
+
+
+def import_file(db: Database, path: Path, *, now: datetime, replace: bool = False) -> Imported:
+    """Restore an export file into the tracker database.
+
+    Reads the file (:func:`read_export`) and checks all of it (:func:`check_export`) before
+    the database is touched. With ``replace``, a database that holds rows is first copied to
+    ``<name>.bak-import-<UTC time>`` beside it (:func:`tracker.store.backup_db`, never over
+    an earlier copy); then the rows are written in one transaction (:func:`load_export`).
+
+    Args:
+        db: The tracker database.
+        path: The export file.
+        now: The moment of import, which names the backup (``bak-import-20261121T044900Z``).
+        replace: Replace every row already in the database. Without it, a database that
+            holds any row is refused.
+
+    Returns:
+        What was written, the file's schema version and the backup made.
+
+    Raises:
+        UsageError: See :func:`read_export`, :func:`check_export` and :func:`load_export`.
+            Nothing is written.
+        StoreError: The backup or the rows could not be written; no row is.
+    """
+    export = check_export(read_export(path), source=str(path))
+    database = database_file(db)
+    backup = None
+    if replace and total_rows(db):
+        stamp = now.astimezone(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+        backup = backup_db(db, database, f"bak-import-{stamp}", before="replacing its contents")
+    counts = load_export(db, export, replace=replace)
+    return Imported(path, database, export.schema_version, counts, backup)
 
 
 def table_names(db: Database) -> list[str]:
@@ -332,36 +447,9 @@ def load_export(db: Database, export: CheckedExport, *, replace: bool = False) -
     return {name: len(export.tables.get(name, [])) for name in names}
 
 
-def import_data(db: Database, data: Mapping[str, Any], *, replace: bool = False) -> dict[str, int]:
-    """Check an export and write it into the tracker database (:func:`check_export`, then
-    :func:`load_export`).
-
-    Args:
-        db: The tracker database.
-        data: The parsed export.
-        replace: Replace every row already in the database.
-
-    Returns:
-        Rows written per table, in schema order.
-
-    Raises:
-        UsageError: See :func:`check_export` and :func:`load_export`. Nothing is written.
-        StoreError: The database could not be written; nothing is.
-    """
-    return load_export(db, check_export(data), replace=replace)
-
-
 def total_rows(db: Database) -> int:
     """The number of rows in all the tables an export holds."""
     return sum(_count(db, name) for name in table_names(db))
-
-
-def database_file(db: Database) -> Path:
-    """The file of an open database (``PRAGMA database_list``)."""
-    for _, name, file in db.execute("PRAGMA database_list").fetchall():
-        if name == "main":
-            return Path(file)
-    raise EnvironmentProblem("SQLite did not name the database's file")  # pragma: no cover
 
 
 # --- helpers --------------------------------------------------------------------------------

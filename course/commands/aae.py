@@ -9,7 +9,7 @@ import click
 from rich.console import Console
 
 from course.commands.options import device_option, profile_option
-from course.render_grade import GradeProgress
+from course.render.grade import GradeProgress
 from grader.attempt import prepare
 from grader.runner import Event
 from grader.samples import RECONSTRUCTIONS, SAMPLES, SamplesResult, write_samples

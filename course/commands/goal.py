@@ -8,9 +8,10 @@ import click
 from sqlite_utils import Database
 
 from course.commands import context
-from course.render_plan import goal_cleared_lines, goal_set_lines, goals_json, goals_view
-from course.render_study import make_console
-from tracker.goals import clear_goals, goal_progress, parse_goal_week, set_goals, week_bounds
+from course.render.format import make_console
+from course.render.goals import goal_cleared_lines, goal_set_lines, goals_json, goals_view
+from tracker.goals import clear_goals, goal_progress, set_goals, week_bounds
+from tracker.parsers import parse_goal_week
 
 _WEEK_HELP = "ISO week (2026-W47), this, last or next; --week alone is this week.  [default: this]"
 

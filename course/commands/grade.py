@@ -10,7 +10,7 @@ from rich.console import Console
 from course.app.attempt import run_attempt
 from course.commands.context import open_store
 from course.commands.options import device_option, profile_option
-from course.render_grade import GradeProgress, init_lines, print_report, report_json
+from course.render.grade import GradeProgress, init_lines, print_report, report_json
 from grader.data import ensure_dataset
 from grader.workspace import init_workspace
 

@@ -3,12 +3,20 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Literal, overload
 
 import click
 
+from core.errors import UsageError
+
 DEVICES = ("auto", "cpu", "cuda")
 PROFILES = ("quick", "full")
+
+DAY_HELP = "today, yesterday, 3 days ago, monday, last monday or YYYY-MM-DD"
+"""The forms of day every ``--date`` and ``--since`` takes (:func:`tracker.parsers.parse_day`)."""
+
+DURATION_HELP = "1h30m, 1.5h, 90m or 45 (a bare number is minutes)"
+"""The forms every ``--minutes`` and ``--duration`` takes (``tracker.parsers.parse_duration``)."""
 
 
 def device_option(help: str) -> Callable[[Any], Any]:
@@ -25,3 +33,82 @@ def profile_option(help: str) -> Callable[[Any], Any]:
         type=click.Choice(PROFILES),
         help=f"{help}  [default: quick on CPU, full on CUDA]",
     )
+
+
+def study_time_options(what: str) -> Callable[[Any], Any]:
+    """``--hours``, ``--minutes`` and ``--duration``: one study time, three ways to write it.
+
+    ``--hours`` is a number of hours (``1.5``); ``--minutes`` and ``--duration`` both take a
+    duration (:data:`DURATION_HELP`). :func:`study_minutes` turns what was given into minutes.
+
+    Args:
+        what: The help text's subject, e.g. ``"Study time"`` or ``"New study time"``.
+    """
+
+    def decorate(command: Any) -> Any:
+        command = click.option(
+            "--duration", metavar="DURATION", help=f"{what} such as {DURATION_HELP}."
+        )(command)
+        command = click.option(
+            "--minutes",
+            metavar="DURATION",
+            help=f"{what} in minutes (90), or any duration (1h30m).",
+        )(command)
+        return click.option(
+            "--hours", type=float, help=f"{what} in hours; fractions allowed (1.5)."
+        )(command)
+
+    return decorate
+
+
+@overload
+def study_minutes(
+    hours: float | None, minutes: str | None, duration: str | None, *, required: Literal[True]
+) -> int: ...
+
+
+@overload
+def study_minutes(
+    hours: float | None, minutes: str | None, duration: str | None, *, required: bool = False
+) -> int | None: ...
+
+
+def study_minutes(
+    hours: float | None, minutes: str | None, duration: str | None, *, required: bool = False
+) -> int | None:
+    """The study time of :func:`study_time_options`, in minutes.
+
+    Args:
+        hours: ``--hours``, a number of hours.
+        minutes: ``--minutes`` as typed (a duration: ``90``, ``1h30m``).
+        duration: ``--duration`` as typed.
+        required: Whether one of them must be given (``course log``); otherwise at most one
+            (``course edit``).
+
+    Returns:
+        The minutes (may be 0 or negative: the library refuses them), or ``None`` when none
+        was given and none is required.
+
+    Raises:
+        UsageError: More than one was given, or none while ``required``; hours that are not
+            a number; a duration that cannot be read.
+    """
+    from tracker.parsers import hours_to_minutes, parse_duration  # not for grade, aae, augment
+
+    given = [
+        name
+        for name, value in (("--hours", hours), ("--minutes", minutes), ("--duration", duration))
+        if value is not None
+    ]
+    if len(given) > 1 or (required and not given):
+        raise UsageError(
+            f"give {'exactly' if required else 'at most'} one of --hours, --minutes, --duration",
+            " and ".join(given) if given else "none given",
+            "Pass one, e.g. --hours 1.5 or --duration 1h30m"
+            if required
+            else "Pass one, e.g. --duration 1h30m",
+        )
+    if hours is not None:
+        return hours_to_minutes(hours)
+    text = minutes if minutes is not None else duration
+    return None if text is None else parse_duration(text)

@@ -7,18 +7,19 @@ from contextlib import closing
 import click
 
 from course.commands import context
-from course.render_problems import (
+from course.commands.options import DAY_HELP, DURATION_HELP
+from course.render.format import make_console
+from course.render.problems import (
     added_lines,
     attempts_json,
     attempts_table,
     stats_json,
     stats_view,
 )
-from course.render_study import make_console
-from tracker.problems import list_attempts, log_attempt, problem_stats
-from tracker.study import parse_day, parse_duration
-
-_DAY_HELP = "today, yesterday, 3 days ago, monday, last monday or YYYY-MM-DD"
+from tracker.parsers import parse_day, parse_duration
+from tracker.problem_stats import problem_stats
+from tracker.problems import NewAttempt, list_attempts
+from tracker.review_queue import log_attempt
 
 
 @click.group("problem")
@@ -43,7 +44,7 @@ def problem_group() -> None:
     metavar="solved|attempted|failed",
     help="How the attempt ended.",
 )
-@click.option("--minutes", metavar="DURATION", help="Time spent: 60, 90m, 1h30m or 1.5h.")
+@click.option("--minutes", metavar="DURATION", help=f"Time spent: {DURATION_HELP}.")
 @click.option("--used-hint", is_flag=True, help="You used a hint, editorial or solution.")
 @click.option("--url", help="The problem's address (default: its page on the site).")
 @click.option("--note", help="Anything worth remembering about it.")
@@ -53,7 +54,7 @@ def problem_group() -> None:
     metavar="DATE",
     default="today",
     show_default=True,
-    help=f"The day of the attempt: {_DAY_HELP}.",
+    help=f"The day of the attempt: {DAY_HELP}.",
 )
 def add_command(
     site: str,
@@ -76,24 +77,20 @@ def add_command(
     """
     today = context.today()
     attempt_day = parse_day(day, today)
-    spent = parse_duration(minutes) if minutes is not None else None
-    tag_list = [tag for group in tags for tag in group.split(",")]
+    new = NewAttempt(
+        site,
+        number,
+        day=attempt_day,
+        title=title,
+        tags=[tag for group in tags for tag in group.split(",")],
+        status=status,
+        minutes=None if minutes is None else parse_duration(minutes),
+        used_hint=used_hint,
+        url=url,
+        note=note,
+    )
     with closing(context.open_store()) as db:
-        added = log_attempt(
-            db,
-            site,
-            number,
-            title=title,
-            tags=tag_list,
-            status=status,
-            minutes=spent,
-            used_hint=used_hint,
-            url=url,
-            note=note,
-            day=attempt_day,
-            today=today,
-            now=context.now(),
-        )
+        added = log_attempt(db, new, today=today, now=context.now())
     for line in added_lines(added, today):
         click.echo(line)
 
@@ -104,7 +101,7 @@ def add_command(
 @click.option(
     "--site", metavar="SITE", help="Only attempts on boj, programmers, leetcode or other."
 )
-@click.option("--since", metavar="DATE", help=f"Only attempts on or after this day: {_DAY_HELP}.")
+@click.option("--since", metavar="DATE", help=f"Only attempts on or after this day: {DAY_HELP}.")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON list instead of a table.")
 def list_command(
     tag: str | None, status: str | None, site: str | None, since: str | None, as_json: bool
@@ -128,7 +125,7 @@ def list_command(
 
 
 @problem_group.command("stats")
-@click.option("--since", metavar="DATE", help=f"Count attempts on or after this day: {_DAY_HELP}.")
+@click.option("--since", metavar="DATE", help=f"Count attempts on or after this day: {DAY_HELP}.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of tables.")
 def stats_command(since: str | None, as_json: bool) -> None:
     """Solved per site and tag, median time, weak tags, streak and the review queue.

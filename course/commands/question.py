@@ -7,7 +7,9 @@ from contextlib import closing
 import click
 
 from course.commands import context
-from course.render_plan import (
+from course.commands.options import DAY_HELP
+from course.render.format import make_console
+from course.render.questions import (
     question_added_line,
     question_answered_lines,
     question_deleted_line,
@@ -16,7 +18,7 @@ from course.render_plan import (
     questions_json,
     questions_view,
 )
-from course.render_study import make_console
+from tracker.parsers import parse_day
 from tracker.questions import (
     add_question,
     answer_question,
@@ -25,7 +27,6 @@ from tracker.questions import (
     list_questions,
     reopen_question,
 )
-from tracker.study import parse_day
 
 
 @click.group("question")
@@ -42,7 +43,7 @@ def question_group() -> None:
     metavar="DATE",
     default="today",
     show_default=True,
-    help="The day you asked: today, yesterday, 3 days ago, monday, last monday or YYYY-MM-DD.",
+    help=f"The day you asked: {DAY_HELP}.",
 )
 def add_command(text: tuple[str, ...], topic: str | None, day: str) -> None:
     """Add a question: course question add "Why does LSTM use tanh?" --topic RNN."""

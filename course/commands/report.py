@@ -11,18 +11,17 @@ import click
 
 from core.errors import UsageError
 from course.commands import context
-from tracker.dates import parse_week
+from course.commands.options import DAY_HELP
+from tracker.parsers import parse_day, parse_month, parse_week
 from tracker.report import (
     Period,
     build_report,
     day_period,
     last_days_period,
     month_period,
-    parse_month,
     study_calendar,
     week_period,
 )
-from tracker.study import parse_day
 
 FORMATS = ("table", "json", "csv", "markdown")
 
@@ -88,7 +87,7 @@ def _render(
     with closing(context.open_store()) as db:
         report = build_report(db, period, today=today, assignment_topics=assignment_topics())
     fmt = "json" if as_json else output_format.lower()
-    from course import render_report
+    from course.render import report as render_report
 
     if fmt == "json":
         click.echo(render_report.report_json(report))
@@ -97,7 +96,7 @@ def _render(
     elif fmt == "markdown":
         click.echo(render_report.report_markdown(report), nl=False)
     else:
-        from course.render_study import make_console
+        from course.render.format import make_console
 
         make_console().print(render_report.report_view(report))
 
@@ -108,9 +107,7 @@ def report_group() -> None:
 
 
 @report_group.command("daily")
-@click.option(
-    "--date", "day", metavar="DATE", help="The day: today, yesterday, monday, YYYY-MM-DD, ..."
-)
+@click.option("--date", "day", metavar="DATE", help=f"The day: {DAY_HELP}.  [default: today]")
 @_common
 def daily_command(
     day: str | None, last_days: int | None, output_format: str, as_json: bool
@@ -177,8 +174,8 @@ def streak_command(days: int, as_json: bool) -> None:
 
         click.echo(json.dumps(calendar.to_json(), indent=2))
         return
-    from course.render_report import streak_view
-    from course.render_study import make_console
+    from course.render.format import make_console
+    from course.render.streak import streak_view
 
     make_console().print(streak_view(calendar))
 

@@ -8,7 +8,8 @@ import click
 
 from core.errors import UsageError
 from course.commands import context
-from course.render_time import (
+from course.commands.options import DAY_HELP, study_minutes, study_time_options
+from course.render.timer import (
     cancelled_line,
     delete_prompt,
     deleted_line,
@@ -19,15 +20,9 @@ from course.render_time import (
     stopped_line,
     updated_lines,
 )
-from tracker.study import (
-    delete_entry,
-    edit_entry,
-    get_entry,
-    hours_to_minutes,
-    parse_day,
-    parse_duration,
-)
-from tracker.timer import cancel_timer, parse_time, start_timer, stop_timer, timer_status
+from tracker.parsers import parse_day, parse_time
+from tracker.study import delete_entry, edit_entry, get_entry
+from tracker.timer import cancel_timer, start_timer, stop_timer, timer_status
 
 _TIME_FORMS = "14:05, 'yesterday 23:30', 'YYYY-MM-DD HH:MM', '15m ago' or now"
 
@@ -104,16 +99,9 @@ def status_command() -> None:
 
 @click.command("edit")
 @click.argument("entry_id", metavar="ID", type=int)
-@click.option("--hours", type=float, help="New study time in hours; fractions allowed (1.5).")
-@click.option("--minutes", type=int, help="New study time in minutes.")
-@click.option("--duration", help="New study time such as 1h30m, 1.5h, 90m or 45 (minutes).")
+@study_time_options("New study time")
 @click.option("--topic", help="New topic.")
-@click.option(
-    "--date",
-    "day_text",
-    metavar="DATE",
-    help="New day: today, yesterday, 3 days ago, monday, last monday or YYYY-MM-DD.",
-)
+@click.option("--date", "day_text", metavar="DATE", help=f"New day: {DAY_HELP}.")
 @click.option("--note", help="New note; --note '' removes it.")
 @click.option(
     "--start",
@@ -130,7 +118,7 @@ def status_command() -> None:
 def edit_command(
     entry_id: int,
     hours: float | None,
-    minutes: int | None,
+    minutes: str | None,
     duration: str | None,
     topic: str | None,
     day_text: str | None,
@@ -144,25 +132,19 @@ def edit_command(
     study time, --duration keeps the start and moves the end, and --date keeps the clock
     times. ID is the number course log and course stop print (entry #7).
     """
-    now = context.now()
-    study_minutes = _edit_minutes(hours, minutes, duration)
+    spent = study_minutes(hours, minutes, duration)
     day = None if day_text is None else parse_day(day_text, context.today())
     with closing(context.open_store()) as db:
-        started_at = ended_at = None
-        if start_text is not None or end_text is not None:
-            on = day or get_entry(db, entry_id).day
-            started_at = None if start_text is None else parse_time(start_text, now, day=on)
-            ended_at = None if end_text is None else parse_time(end_text, now, day=on)
         edited = edit_entry(
             db,
             entry_id,
-            now=now,
-            minutes=study_minutes,
+            now=context.now(),
+            minutes=spent,
             topic=topic,
             day=day,
             note=note,
-            started_at=started_at,
-            ended_at=ended_at,
+            started_at=start_text,
+            ended_at=end_text,
         )
     for line in updated_lines(edited):
         click.echo(line)
@@ -181,25 +163,6 @@ def delete_command(entry_id: int, yes: bool) -> None:
             click.confirm(delete_prompt(entry), abort=True)
         deleted = delete_entry(db, entry_id)
     click.echo(deleted_line(deleted))
-
-
-def _edit_minutes(hours: float | None, minutes: int | None, duration: str | None) -> int | None:
-    given = [
-        name
-        for name, value in (("--hours", hours), ("--minutes", minutes), ("--duration", duration))
-        if value is not None
-    ]
-    if len(given) > 1:
-        raise UsageError(
-            "give at most one of --hours, --minutes, --duration",
-            " and ".join(given),
-            "Pass one, e.g. --duration 1h30m",
-        )
-    if hours is not None:
-        return hours_to_minutes(hours)
-    if duration is not None:
-        return parse_duration(duration)
-    return minutes
 
 
 COMMANDS: list[click.Command] = [

@@ -3,29 +3,15 @@
 from __future__ import annotations
 
 from contextlib import closing
-from datetime import timezone
 from pathlib import Path
 
 import click
 
 from core.errors import UsageError
 from course.commands import context
-from tracker.store import SCHEMA_VERSION, backup_db
-from tracker.transfer import (
-    check_export,
-    count_rows,
-    database_file,
-    export_data,
-    export_json,
-    load_export,
-    read_export,
-    total_rows,
-    write_export,
-)
-
-
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word}" if count == 1 else f"{count} {word}s"
+from course.render.format import plural
+from tracker.store import SCHEMA_VERSION
+from tracker.transfer import export_database, import_file
 
 
 @click.command("export")
@@ -49,19 +35,12 @@ def export_command(output_format: str, out: Path | None, force: bool) -> None:
     if force and out is None:
         raise UsageError("--force only applies to --out FILE", fix="Pass --out backup.json")
     with closing(context.open_store()) as db:
-        if out is not None and out.resolve() == database_file(db).resolve():
-            raise UsageError(
-                "--out names the tracker database itself", str(out), "Name another file"
-            )
-        data = export_data(db, now=context.now())
-    text = export_json(data)
+        exported = export_database(db, now=context.now(), out=out, force=force)
     if out is None:
-        click.echo(text.encode("utf-8"), nl=False)  # bytes: UTF-8 whatever the locale
+        click.echo(exported.text.encode("utf-8"), nl=False)  # bytes: UTF-8 whatever the locale
         return
-    write_export(out, text, force=force)
-    tables = data["tables"]
     click.echo(
-        f"Exported {_plural(count_rows(tables), 'row')} from {_plural(len(tables), 'table')} "
+        f"Exported {plural(exported.rows, 'row')} from {plural(exported.tables, 'table')} "
         f"to {out}.",
         err=True,
     )
@@ -76,23 +55,19 @@ def export_command(output_format: str, out: Path | None, force: bool) -> None:
 )
 def import_command(file: Path, replace: bool) -> None:
     """Restore a file written by course export: course import backup.json."""
-    export = check_export(read_export(file), source=str(file))
     with closing(context.open_store()) as db:
-        path = database_file(db)
-        if replace and total_rows(db):
-            stamp = context.now().astimezone(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
-            backup = backup_db(db, path, f"bak-import-{stamp}", before="replacing its contents")
-            click.echo(f"Backed up the database to {backup}.")
-        counts = load_export(db, export, replace=replace)
-    if export.schema_version < SCHEMA_VERSION:
+        imported = import_file(db, file, now=context.now(), replace=replace)
+    if imported.backup is not None:
+        click.echo(f"Backed up the database to {imported.backup}.")
+    if imported.upgraded:
         click.echo(
-            f"The file has schema version {export.schema_version}; "
+            f"The file has schema version {imported.schema_version}; "
             f"its rows were upgraded to version {SCHEMA_VERSION}."
         )
-    click.echo(f"Imported {_plural(sum(counts.values()), 'row')} from {file} into {path}:")
-    name_width = max(len(name) for name in counts)
-    count_width = max(len(str(count)) for count in counts.values())
-    for name, count in counts.items():
+    click.echo(f"Imported {plural(imported.rows, 'row')} from {file} into {imported.database}:")
+    name_width = max(len(name) for name in imported.counts)
+    count_width = max(len(str(count)) for count in imported.counts.values())
+    for name, count in imported.counts.items():
         click.echo(f"  {name:<{name_width}}  {count:>{count_width}}")
 
 

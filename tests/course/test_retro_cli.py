@@ -16,7 +16,7 @@ from rich.console import Console
 from course.cli import cli
 from course.commands import context
 from course.commands import retro as retro_command
-from course.render_retro import format_rate, print_retro, saved_line, summary_view
+from course.render.retro import format_rate, print_retro, saved_line, span_view
 from tracker.retro import RetroDay, RetroItem, RetroSummary
 from tracker.store import open_db
 
@@ -494,29 +494,35 @@ def test_real_editor_that_fails(
 # --- rendering ------------------------------------------------------------------------------
 
 
-def test_summary_view(console: Console) -> None:
+def test_span_view_without_reviews_shows_markup_as_typed(console: Console) -> None:
+    day = date(2026, 11, 16)
     summary = RetroSummary(
-        date(2026, 11, 16),
+        day,
         date(2026, 11, 22),
-        keeps=[RetroItem(1, date(2026, 11, 16), "keep", "k", None, None, None)],
-        tries=[],
-        kept=2,
-        dropped=1,
-        carried=0,
+        keeps=[RetroItem(1, day, "keep", "[bold]not bold[/bold]", None, None, None)],
+        tries=[RetroItem(2, day, "try", "x", "open", None, None)],
         open=1,
     )
-    console.print(summary_view(summary))
+    console.print(span_view(summary))
     assert console.file.getvalue() == (  # type: ignore[attr-defined]
-        "Retros 2026-11-16 to 2026-11-22: 1 Keep, 0 Problem, 0 Try\n"
-        "Try items: 2 kept, 1 dropped, 0 carried, 1 open\n"
-        "Completion rate: 67% (2 of 3 reviewed Try items kept)\n"
+        "Retrospective (KPT)\n"
+        "Keep:\n"
+        "  - [bold]not bold[/bold] (2026-11-16)\n"
+        "Problem:\n"
+        "  (none)\n"
+        "Try:\n"
+        "  [ ] x (2026-11-16)\n"
+        "Try follow-up: 0 kept, 0 dropped, 0 carried, 1 open; no Try reviewed yet\n"
     )
 
 
-def test_summary_view_without_reviews(console: Console) -> None:
-    console.print(summary_view(RetroSummary(date(2026, 11, 16), date(2026, 11, 22), open=1)))
-    assert console.file.getvalue().splitlines()[-1] == (  # type: ignore[attr-defined]
-        "Completion rate: n/a (no Try item reviewed yet)"
+@pytest.mark.parametrize(
+    "summary", [None, RetroSummary(date(2026, 11, 16), date(2026, 11, 22))], ids=["none", "empty"]
+)
+def test_span_view_of_nothing(console: Console, summary: RetroSummary | None) -> None:
+    console.print(span_view(summary))
+    assert console.file.getvalue() == (  # type: ignore[attr-defined]
+        "No retrospective in this period (course retro --keep ... --try ...).\n"
     )
 
 

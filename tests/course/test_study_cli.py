@@ -45,6 +45,65 @@ def test_log_amounts(runner: CliRunner, amount: list[str], shown: str) -> None:
     )
 
 
+@pytest.mark.parametrize(
+    ("minutes", "shown"),
+    [
+        ("90", "1h 30m"),
+        ("1h30m", "1h 30m"),
+        ("1.5h", "1h 30m"),
+        ("90m", "1h 30m"),
+        ("2h", "2h 00m"),
+        ("10.5", "0h 11m"),
+    ],
+)
+def test_log_minutes_take_a_duration(
+    runner: CliRunner, db_path: Path, minutes: str, shown: str
+) -> None:
+    result = runner.invoke(
+        cli, ["log", "--minutes", minutes, "--topic", "CNN", "--date", "2026-11-16"]
+    )
+    assert (result.exit_code, result.output) == (
+        0,
+        f"Logged {shown} of CNN on 2026-11-16 (entry #1).\n",
+    )
+
+
+@pytest.mark.parametrize(
+    ("minutes", "message"),
+    [
+        (
+            "1h30",
+            "Error: cannot read the duration: '1h30'. "
+            "Write it like 2h30m, 1.5h, 90m or 45 (minutes)\n",
+        ),
+        (
+            "-30",
+            "Error: cannot read the duration: '-30'. "
+            "Write it like 2h30m, 1.5h, 90m or 45 (minutes)\n",
+        ),
+        (
+            "an hour",
+            "Error: cannot read the duration: 'an hour'. "
+            "Write it like 2h30m, 1.5h, 90m or 45 (minutes)\n",
+        ),
+        (
+            "0h0m",
+            "Error: study time must be more than 0 minutes: 0 min. "
+            "Pass e.g. --hours 1.5, --minutes 90 or --duration 1h30m\n",
+        ),
+    ],
+)
+def test_log_minutes_refuses_what_is_not_a_duration(
+    runner: CliRunner, db_path: Path, minutes: str, message: str
+) -> None:
+    result = runner.invoke(
+        cli, ["log", "--minutes", minutes, "--topic", "CNN", "--date", "2026-11-16"]
+    )
+    assert (result.exit_code, result.output) == (2, message)
+    with closing(open_db(db_path)) as db:
+        assert db.table("study_log").count == 0
+
+
 def test_log_korean_topic_and_numbering(runner: CliRunner) -> None:
     _log(runner, "--hours", "1", "--topic", "CNN", "--date", "2026-11-16")
     result = runner.invoke(

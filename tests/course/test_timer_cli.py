@@ -349,6 +349,59 @@ def test_edit_an_entry_logged_by_hand(runner: CliRunner, clock: Clock, db_path: 
     )
 
 
+@pytest.mark.parametrize(
+    ("minutes", "shown", "stored"),
+    [
+        ("1h30m", "1h 30m", 90),
+        ("1.5h", "1h 30m", 90),
+        ("90m", "1h 30m", 90),
+        ("90", "1h 30m", 90),
+        ("0.5h", "0h 30m", 30),
+    ],
+)
+def test_edit_minutes_take_a_duration(
+    runner: CliRunner, clock: Clock, db_path: Path, minutes: str, shown: str, stored: int
+) -> None:
+    ok(runner, "log", "--hours", "2", "--topic", "CNN", "--date", "2026-11-16")
+    result = run(runner, "edit", "1", "--minutes", minutes)
+    assert (result.exit_code, result.stdout, result.stderr) == (
+        0,
+        f"Updated entry #1: {shown} of CNN on 2026-11-16.\nWas: 2h 00m of CNN on 2026-11-16.\n",
+        "",
+    )
+    assert [row["minutes"] for row in rows(db_path, "study_log")] == [stored]
+
+
+@pytest.mark.parametrize(
+    ("minutes", "message"),
+    [
+        (
+            "1h30",
+            "Error: cannot read the duration: '1h30'. "
+            "Write it like 2h30m, 1.5h, 90m or 45 (minutes)\n",
+        ),
+        (
+            "-30",
+            "Error: cannot read the duration: '-30'. "
+            "Write it like 2h30m, 1.5h, 90m or 45 (minutes)\n",
+        ),
+        (
+            "0h0m",
+            "Error: study time must be more than 0 minutes: 0 min. "
+            "Pass e.g. --hours 1.5, --minutes 90 or --duration 1h30m\n",
+        ),
+    ],
+)
+def test_edit_minutes_refuses_what_is_not_a_duration(
+    runner: CliRunner, clock: Clock, db_path: Path, minutes: str, message: str
+) -> None:
+    ok(runner, "log", "--hours", "2", "--topic", "CNN", "--date", "2026-11-16")
+    before = rows(db_path, "study_log")
+    result = run(runner, "edit", "1", "--minutes", minutes)
+    assert (result.exit_code, result.stdout, result.stderr) == (2, "", message)
+    assert rows(db_path, "study_log") == before
+
+
 def test_edit_a_timer_entry(runner: CliRunner, clock: Clock) -> None:
     session(runner, clock, "CNN", kst(14, 5), kst(15, 30))
     assert ok(runner, "edit", "1", "--start", "13:30") == (

@@ -18,7 +18,6 @@ from tracker.goals import (
     clear_goals,
     goal_progress,
     goals_for_week,
-    parse_goal_week,
     set_goals,
     week_bounds,
 )
@@ -85,33 +84,6 @@ def week_db(db: Database) -> Database:
 
 
 # --- weeks ----------------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("text", "today", "week"),
-    [
-        (None, TODAY, "2026-W47"),
-        ("this", TODAY, "2026-W47"),
-        ("last", TODAY, "2026-W46"),
-        ("next", TODAY, "2026-W48"),
-        (" Next ", TODAY, "2026-W48"),
-        ("NEXT", date(2026, 11, 22), "2026-W48"),
-        ("next", date(2026, 12, 31), "2027-W01"),
-        ("last", date(2027, 1, 4), "2026-W53"),
-        ("2026-W48", TODAY, "2026-W48"),
-        ("2026-w5", TODAY, "2026-W05"),
-        ("2026-W53", TODAY, "2026-W53"),
-    ],
-)
-def test_parse_goal_week(text: str | None, today: date, week: str) -> None:
-    assert parse_goal_week(text, today) == week
-
-
-@pytest.mark.parametrize("text", ["soon", "", "2026-W54", "2027-W53", "2026-W00", "W47"])
-def test_parse_goal_week_refuses(text: str) -> None:
-    with pytest.raises(UsageError) as caught:
-        parse_goal_week(text, TODAY)
-    assert caught.value.message == f"not an ISO week: {text!r}. {WEEK_FORMS}"
 
 
 @pytest.mark.parametrize(

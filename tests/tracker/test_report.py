@@ -14,10 +14,11 @@ from sqlite_utils import Database
 
 from core.errors import UsageError
 from grader.results import GradeReport
-from tracker.dates import current_streak, longest_streak, parse_week
+from tracker.dates import current_streak, longest_streak
 from tracker.goals import set_goals
 from tracker.grades import record_attempt
-from tracker.problems import add_attempt
+from tracker.parsers import parse_week
+from tracker.problems import NewAttempt, add_attempt
 from tracker.questions import add_question
 from tracker.report import (
     BestGrade,
@@ -31,7 +32,6 @@ from tracker.report import (
     day_period,
     last_days_period,
     month_period,
-    parse_month,
     study_calendar,
     week_period,
 )
@@ -255,39 +255,6 @@ def test_year_boundary(db: Database) -> None:
     assert (report.total_minutes, report.topics) == (60, [TopicTotal("CNN", 60)])
 
 
-@pytest.mark.parametrize(
-    ("text", "today", "week"),
-    [
-        ("2026-W47", TODAY, (2026, 47)),
-        ("2026-w47", TODAY, (2026, 47)),
-        (" 2026-W05 ", TODAY, (2026, 5)),
-        ("2026-W5", TODAY, (2026, 5)),
-        ("2026-W53", TODAY, (2026, 53)),  # 2026 starts on a Thursday: it has 53 weeks
-        (None, TODAY, (2026, 47)),
-        ("this", TODAY, (2026, 47)),
-        ("LAST", TODAY, (2026, 46)),
-        (None, date(2026, 1, 1), (2026, 1)),
-        (None, date(2025, 12, 29), (2026, 1)),
-        ("last", date(2026, 1, 1), (2025, 52)),
-        (None, date(2027, 1, 1), (2026, 53)),
-    ],
-)
-def test_parse_week(text: str | None, today: date, week: tuple[int, int]) -> None:
-    assert parse_week(text, today) == week
-
-
-@pytest.mark.parametrize(
-    "text", ["", "2026", "2026-47", "W47", "2026-W00", "2025-W53", "2026-W54", "2026-W47-1", "next"]
-)
-def test_parse_week_refuses(text: str) -> None:
-    with pytest.raises(UsageError) as caught:
-        parse_week(text, TODAY)
-    assert caught.value.message == (
-        f"not an ISO week: {text!r}. Use YYYY-Www (e.g. 2026-W47, weeks 01 to 52 or 53), "
-        "this or last"
-    )
-
-
 # --- other periods ----------------------------------------------------------------------------
 
 NOW = datetime(2026, 11, 21, 12, 0, tzinfo=timezone.utc)
@@ -323,33 +290,6 @@ def test_last_days_refuses_out_of_range(count: int) -> None:
         last_days_period(count, TODAY)
     assert caught.value.message == (
         f"--last takes a number of days from 1 to 3660: {count}. Pass e.g. --last 14"
-    )
-
-
-@pytest.mark.parametrize(
-    ("text", "month"),
-    [
-        (None, (2026, 11)),
-        ("this", (2026, 11)),
-        (" Last ", (2026, 10)),
-        ("2026-02", (2026, 2)),
-        ("1999-12", (1999, 12)),
-    ],
-)
-def test_parse_month(text: str | None, month: tuple[int, int]) -> None:
-    assert parse_month(text, TODAY) == month
-
-
-def test_parse_month_last_in_january() -> None:
-    assert parse_month("last", date(2027, 1, 15)) == (2026, 12)
-
-
-@pytest.mark.parametrize("text", ["", "2026-13", "2026-00", "2026-1", "11", "next", "2026/11"])
-def test_parse_month_refuses(text: str) -> None:
-    with pytest.raises(UsageError) as caught:
-        parse_month(text, TODAY)
-    assert caught.value.message == (
-        f"not a month: {text!r}. Use YYYY-MM (e.g. 2026-11), this or last"
     )
 
 
@@ -425,19 +365,13 @@ def test_report_gathers_notes_problems_retro_goals_and_questions(db: Database) -
         db, minutes=90, topic="CNN", day=date(2026, 11, 17), note=" skip connections ", today=TODAY
     )
     log_study(db, minutes=60, topic="CNN", day=date(2026, 11, 18), today=TODAY)
-    add_attempt(
-        db,
-        "boj",
-        "5525",
-        title="IOIOI",
-        status="solved",
-        day=date(2026, 11, 17),
-        today=TODAY,
-        now=NOW,
-    )
-    add_attempt(db, "boj", "5525", status="solved", day=date(2026, 11, 18), today=TODAY, now=NOW)
-    add_attempt(db, "boj", "1000", status="failed", day=date(2026, 11, 18), today=TODAY, now=NOW)
-    add_attempt(db, "boj", "2000", status="solved", day=date(2026, 11, 9), today=TODAY, now=NOW)
+    for new in (
+        NewAttempt("boj", "5525", title="IOIOI", status="solved", day=date(2026, 11, 17)),
+        NewAttempt("boj", "5525", status="solved", day=date(2026, 11, 18)),
+        NewAttempt("boj", "1000", status="failed", day=date(2026, 11, 18)),
+        NewAttempt("boj", "2000", status="solved", day=date(2026, 11, 9)),
+    ):
+        add_attempt(db, new, today=TODAY, now=NOW)
     first = write_retro(
         db, date(2026, 11, 17), keep=["TIL"], try_=["sleep", "read"], today=TODAY, now=NOW
     )

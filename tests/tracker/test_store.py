@@ -17,7 +17,9 @@ from tracker.store import (
     APPLICATION_ID,
     MIGRATIONS,
     SCHEMA_VERSION,
+    database_file,
     open_db,
+    read_timestamp,
     resolve_db_path,
     schema_version,
     transaction,
@@ -263,3 +265,20 @@ def test_transaction_rolls_back_and_reports_sqlite_failures(db: Database) -> Non
         )
         raise sqlite3.OperationalError("database is locked")
     assert db.table("study_log").count == 0
+
+
+def test_read_timestamp() -> None:
+    assert read_timestamp("2026-11-21T04:49:07Z") == datetime(
+        2026, 11, 21, 4, 49, 7, tzinfo=timezone.utc
+    )
+    with pytest.raises(StoreError) as caught:
+        read_timestamp("2026-11-21 04:49")
+    assert caught.value.message == (
+        "the tracker database holds a time it cannot read: '2026-11-21 04:49'. Times are "
+        "stored as YYYY-MM-DDTHH:MM:SSZ (UTC); fix that row with sqlite-utils"
+    )
+    assert caught.value.exit_code == 3
+
+
+def test_database_file(path: Path, db: Database) -> None:
+    assert database_file(db) == path

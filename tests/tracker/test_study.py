@@ -1,4 +1,4 @@
-"""tracker.study: parsing durations and days, logging study time and what it refuses."""
+"""tracker.study: logging, editing and deleting study time, and what it refuses."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from sqlite_utils import Database
 
-from core.errors import StoreError, UsageError
+from core.errors import UsageError
 from tracker.store import insert, open_db
 from tracker.study import (
     EditedEntry,
@@ -21,14 +21,10 @@ from tracker.study import (
     edit_entry,
     ensure_day_fits,
     get_entry,
-    hours_to_minutes,
     list_entries,
     log_study,
     minutes_on,
     overlapping_entries,
-    parse_day,
-    parse_duration,
-    parse_utc_timestamp,
     span_minutes,
 )
 
@@ -40,104 +36,6 @@ NOW = datetime(2026, 11, 21, 4, 49, tzinfo=timezone.utc)
 def db(tmp_path: Path) -> Iterator[Database]:
     with closing(open_db(tmp_path / "course.db")) as database:
         yield database
-
-
-@pytest.mark.parametrize(
-    ("text", "minutes"),
-    [
-        ("90m", 90),
-        ("1.5h", 90),
-        ("2h30m", 150),
-        ("1h30m", 90),
-        ("45", 45),
-        ("2h", 120),
-        (" 2h 30m ", 150),
-        ("2 h 30 m", 150),
-        ("2H30M", 150),
-        ("0.25h", 15),
-        ("1.5h15m", 105),
-        ("10.4m", 10),
-        ("10.5", 11),
-        ("0", 0),
-    ],
-)
-def test_parse_duration(text: str, minutes: int) -> None:
-    assert parse_duration(text) == minutes
-
-
-@pytest.mark.parametrize(
-    "text", ["", "   ", "abc", "2x", "-1", "-1h", "1h30", "30m2h", "h", "m", "1,5h", "2 30", "1d"]
-)
-def test_parse_duration_refuses(text: str) -> None:
-    with pytest.raises(UsageError) as caught:
-        parse_duration(text)
-    assert caught.value.message == (
-        f"cannot read the duration: {text!r}. Write it like 2h30m, 1.5h, 90m or 45 (minutes)"
-    )
-
-
-@pytest.mark.parametrize(
-    ("hours", "minutes"), [(2, 120), (1.5, 90), (0.01, 1), (0.1, 6), (-1, -60)]
-)
-def test_hours_to_minutes(hours: float, minutes: int) -> None:
-    assert hours_to_minutes(hours) == minutes
-
-
-@pytest.mark.parametrize("hours", [float("nan"), float("inf")])
-def test_hours_to_minutes_refuses_non_numbers(hours: float) -> None:
-    with pytest.raises(UsageError, match="hours must be a number"):
-        hours_to_minutes(hours)
-
-
-@pytest.mark.parametrize(
-    ("text", "day"),
-    [
-        ("today", TODAY),
-        ("yesterday", date(2026, 11, 20)),
-        (" Yesterday ", date(2026, 11, 20)),
-        ("2026-11-16", date(2026, 11, 16)),
-        ("3 days ago", date(2026, 11, 18)),
-        ("1 day ago", date(2026, 11, 20)),
-        ("0 days ago", TODAY),
-        # TODAY is a Saturday: a weekday is the latest one on or before it ...
-        ("monday", date(2026, 11, 16)),
-        ("Mon", date(2026, 11, 16)),
-        ("saturday", TODAY),
-        ("sunday", date(2026, 11, 15)),
-        # ... and "last" excludes today itself.
-        ("last monday", date(2026, 11, 16)),
-        ("last  Saturday", date(2026, 11, 14)),
-        ("last fri", date(2026, 11, 20)),
-    ],
-)
-def test_parse_day(text: str, day: date) -> None:
-    assert parse_day(text, TODAY) == day
-
-
-@pytest.mark.parametrize(
-    "text",
-    [
-        "",
-        "tomorrow",
-        "2026-02-30",
-        "20261116",
-        "2026-W47-1",
-        "16/11/2026",
-        "next monday",
-        "last",
-        "monday last",
-        "-3 days ago",
-        "3 weeks ago",
-        "mond",
-    ],
-)
-def test_parse_day_refuses(text: str) -> None:
-    with pytest.raises(UsageError) as caught:
-        parse_day(text, TODAY)
-    assert caught.value.message == (
-        f"cannot read the date: {text!r}. Use today, yesterday, 3 days ago, monday, last monday"
-        " or YYYY-MM-DD (2026-11-21)"
-    )
 
 
 def test_log_study_stores_and_returns_the_entry(db: Database) -> None:
@@ -294,19 +192,6 @@ def test_entries_logged_by_amount_have_no_times(db: Database) -> None:
         None,
         None,
     )
-
-
-def test_parse_utc_timestamp() -> None:
-    assert parse_utc_timestamp("2026-11-21T04:49:07Z") == datetime(
-        2026, 11, 21, 4, 49, 7, tzinfo=timezone.utc
-    )
-    with pytest.raises(StoreError) as caught:
-        parse_utc_timestamp("2026-11-21 04:49")
-    assert caught.value.message == (
-        "the tracker database holds a time it cannot read: '2026-11-21 04:49'. Times are "
-        "stored as YYYY-MM-DDTHH:MM:SSZ (UTC); fix that row with sqlite-utils"
-    )
-    assert caught.value.exit_code == 3
 
 
 @pytest.mark.parametrize(

@@ -27,7 +27,6 @@ from tracker.timer import (
     StoppedTimer,
     TimerStatus,
     cancel_timer,
-    parse_time,
     running_timer,
     start_timer,
     stop_timer,
@@ -71,114 +70,6 @@ def _rows(db: Database, table: str) -> list[dict[str, Any]]:
 
 def _message(caught: pytest.ExceptionInfo[UsageError]) -> str:
     return caught.value.message
-
-
-# --- parse_time -----------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("text", "moment"),
-    [
-        ("now", NOW),
-        ("NOW", NOW),
-        ("14:05", kst(14, 5)),
-        (" 14:05 ", kst(14, 5)),
-        ("9:30", kst(9, 30)),
-        ("09:30", kst(9, 30)),
-        ("0:00", kst(0, 0)),
-        ("23:59", kst(23, 59)),  # later today: parsed as given, callers refuse it
-        ("today 8:15", kst(8, 15)),
-        ("yesterday 23:30", kst(23, 30, day=20)),
-        ("Yesterday   23:30", kst(23, 30, day=20)),
-        ("2026-11-20 14:05", kst(14, 5, day=20)),
-        ("2026-11-20T14:05", kst(14, 5, day=20)),
-        ("last monday 9:00", kst(9, 0, day=16)),
-        ("last saturday 10:00", kst(10, 0, day=14)),
-        ("3 days ago 08:00", kst(8, 0, day=18)),
-        ("15m ago", NOW - timedelta(minutes=15)),
-        ("15M AGO", NOW - timedelta(minutes=15)),
-        ("1h30m ago", NOW - timedelta(minutes=90)),
-        ("1.5h ago", NOW - timedelta(minutes=90)),
-        ("2h ago", NOW - timedelta(hours=2)),
-        ("45 ago", NOW - timedelta(minutes=45)),  # a bare number is minutes
-        ("90m ago", NOW - timedelta(minutes=90)),  # m is always minutes
-    ],
-)
-def test_parse_time(text: str, moment: datetime) -> None:
-    parsed = parse_time(text, NOW)
-    assert parsed == moment
-    assert parsed.utcoffset() == timedelta(hours=9)  # shown in local time
-
-
-def test_parse_time_works_from_a_now_in_any_offset() -> None:
-    # The same instant as NOW, given in UTC: local clock times are still KST.
-    utc_now = NOW.astimezone(timezone.utc)
-    assert parse_time("14:05", utc_now) == kst(14, 5)
-    assert parse_time("15m ago", utc_now) == NOW - timedelta(minutes=15)
-
-
-def test_parse_time_bare_clock_on_a_given_day() -> None:
-    assert parse_time("14:05", NOW, day=date(2026, 11, 16)) == kst(14, 5, day=16)
-    # A day in the text is relative to today, not to `day`.
-    assert parse_time("yesterday 9:00", NOW, day=date(2026, 11, 16)) == kst(9, 0, day=20)
-    assert parse_time("10m ago", NOW, day=date(2026, 11, 16)) == NOW - timedelta(minutes=10)
-
-
-def test_parse_time_follows_daylight_saving_of_the_day_itself() -> None:
-    # Central Europe: +01:00 in November, +02:00 in July.
-    _set_zone("CET-1CEST,M3.5.0,M10.5.0/3")
-    november = datetime(2026, 11, 21, 12, 0, tzinfo=timezone.utc)
-    july = parse_time("2026-07-10 14:00", november)
-    assert july == datetime(2026, 7, 10, 12, 0, tzinfo=timezone.utc)
-    assert parse_time("14:00", november) == datetime(2026, 11, 21, 13, 0, tzinfo=timezone.utc)
-
-
-_TIME_FIX = "Use HH:MM (14:05), yesterday 23:30, YYYY-MM-DD HH:MM, 15m ago or now"
-
-
-@pytest.mark.parametrize(
-    "text",
-    [
-        "",
-        "   ",
-        "tomorrow",
-        "yesterday",
-        "14",
-        "1405",
-        "14:5",
-        "14.05",
-        "2pm",
-        "14:05 yesterday",
-        "2 days ago",
-        "x ago",
-        "-15m ago",
-        "ago",
-        "15m",
-        "in 15m",
-        "14:05:30",
-    ],
-)
-def test_parse_time_refuses(text: str) -> None:
-    with pytest.raises(UsageError) as caught:
-        parse_time(text, NOW)
-    assert _message(caught) == f"cannot read the time: {text!r}. {_TIME_FIX}"
-
-
-@pytest.mark.parametrize("text", ["24:00", "14:60", "99:99", "yesterday 25:10"])
-def test_parse_time_refuses_impossible_clock_times(text: str) -> None:
-    with pytest.raises(UsageError) as caught:
-        parse_time(text, NOW)
-    assert _message(caught) == (
-        f"not a time of day: {text!r}. Hours go from 0 to 23, minutes to 59"
-    )
-
-
-@pytest.mark.parametrize("text", ["2026-02-30 10:00", "someday 10:00", "next monday 9:00"])
-def test_parse_time_refuses_a_bad_day(text: str) -> None:
-    day = text.rsplit(" ", 1)[0]
-    with pytest.raises(UsageError) as caught:
-        parse_time(text, NOW)
-    assert _message(caught).startswith(f"cannot read the date: {day!r}. ")
 
 
 # --- start_timer / running_timer ------------------------------------------------------------

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import closing
 from datetime import date, datetime, timezone
 from pathlib import Path
@@ -14,16 +14,17 @@ import pytest
 from sqlite_utils import Database
 
 from core.errors import EnvironmentProblem, StoreError, UsageError
-from tracker.store import MIGRATIONS, backup_db, insert, open_db, transaction
+from tracker.store import MIGRATIONS, backup_db, database_file, insert, open_db, transaction
 from tracker.study import log_study
 from tracker.transfer import (
     EXPORT_FORMAT,
+    Exported,
     check_export,
     count_rows,
-    database_file,
     export_data,
+    export_database,
     export_json,
-    import_data,
+    import_file,
     load_export,
     read_export,
     table_names,
@@ -187,6 +188,13 @@ def fresh(tmp_path: Path) -> Iterator[Database]:
         yield database
 
 
+def _import(db: Database, data: Mapping[str, Any], *, replace: bool = False) -> dict[str, int]:
+    """:func:`import_file` on ``data`` written to a file, as ``course import`` runs it."""
+    path = database_file(db).with_name("import.json")
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    return import_file(db, path, now=NOW, replace=replace).counts
+
+
 def _export(**tables: list[dict[str, Any]]) -> dict[str, Any]:
     return {"format": EXPORT_FORMAT, "schema_version": 2, "tables": tables}
 
@@ -287,7 +295,7 @@ def test_export_json_is_utf8_indented_and_stable(full: Database) -> None:
 def test_round_trip_through_json_is_lossless(full: Database, fresh: Database) -> None:
     first = export_data(full, now=NOW)
     assert all(first["tables"][name] for name in TABLES)  # every table has rows
-    counts = import_data(fresh, json.loads(export_json(first)))
+    counts = _import(fresh, json.loads(export_json(first)))
     assert counts == {name: len(first["tables"][name]) for name in TABLES}
     second = export_data(fresh, now=NOW)
     assert second == first
@@ -307,7 +315,7 @@ def test_round_trip_keeps_blobs_and_infinite_floats(db: Database, fresh: Databas
         )
     first = export_data(db, now=NOW)
     assert first["tables"]["study_log"][0]["note"] == {"base64": "AP9yYXc="}
-    import_data(fresh, json.loads(export_json(first)))
+    _import(fresh, json.loads(export_json(first)))
     assert fresh.execute("SELECT note FROM study_log").fetchone()[0] == b"\x00\xffraw"
     assert fresh.execute("SELECT target FROM goals").fetchone()[0] == float("inf")
     assert export_data(fresh, now=NOW) == first
@@ -316,7 +324,7 @@ def test_round_trip_keeps_blobs_and_infinite_floats(db: Database, fresh: Databas
 def test_replace_swaps_everything_for_the_export(full: Database, fresh: Database) -> None:
     log_study(fresh, minutes=30, topic="old", day=DAY, today=DAY, now=NOW)
     data = export_data(full, now=NOW)
-    assert import_data(fresh, data, replace=True)["study_log"] == 3
+    assert _import(fresh, data, replace=True)["study_log"] == 3
     assert export_data(fresh, now=NOW) == data
 
 
@@ -324,7 +332,7 @@ def test_import_into_a_database_with_rows_is_refused(full: Database, fresh: Data
     log_study(fresh, minutes=30, topic="mine", day=DAY, today=DAY, now=NOW)
     before = export_data(fresh, now=NOW)
     with pytest.raises(UsageError) as caught:
-        import_data(fresh, export_data(full, now=NOW))
+        _import(fresh, export_data(full, now=NOW))
     assert caught.value.message == (
         "the tracker database already holds data: 1 row in study_log. "
         "Pass --replace to replace all of it (a backup is made first), "
@@ -342,7 +350,7 @@ def test_a_failed_import_leaves_the_database_as_it_was(full: Database, fresh: Da
     )
     before = export_data(fresh, now=NOW)
     with pytest.raises(UsageError) as caught:
-        import_data(fresh, data, replace=True)
+        _import(fresh, data, replace=True)
     assert caught.value.message == (
         "the export breaks a rule of the database (no): questions row 1 in the export. "
         "Fix that row, or export again from the database it came from"
@@ -360,7 +368,7 @@ def test_export_from_schema_version_1_is_upgraded(tmp_path: Path, fresh: Databas
     checked = check_export(data)
     assert checked.schema_version == 1
     assert checked.rows == 1
-    assert import_data(fresh, data) == {name: int(name == "study_log") for name in TABLES}
+    assert _import(fresh, data) == {name: int(name == "study_log") for name in TABLES}
     assert list(fresh.table("study_log").rows) == [
         {
             "id": 1,
@@ -387,6 +395,41 @@ def test_load_export_refuses_tables_the_database_lacks(tmp_path: Path, full: Dat
         "problem_tags, goals, questions. "
         "Upgrade course, or set COURSE_DB to a new file and import there"
     )
+
+
+# --- what the commands call -----------------------------------------------------------------
+
+
+def test_export_database(full: Database, tmp_path: Path) -> None:
+    text = export_json(export_data(full, now=NOW))
+    assert export_database(full, now=NOW) == Exported(text, 23, 9)
+    out = tmp_path / "backup.json"
+    assert export_database(full, now=NOW, out=out) == Exported(text, 23, 9, out)
+    assert out.read_text(encoding="utf-8") == text
+    with pytest.raises(UsageError) as caught:
+        export_database(full, now=NOW, out=tmp_path / "course.db", force=True)
+    assert caught.value.message == (
+        f"--out names the tracker database itself: {tmp_path / 'course.db'}. Name another file"
+    )
+
+
+def test_import_file_backs_up_a_database_with_rows_before_replacing(
+    full: Database, fresh: Database, tmp_path: Path
+) -> None:
+    source = tmp_path / "backup.json"
+    source.write_text(export_json(export_data(full, now=NOW)), encoding="utf-8")
+    first = import_file(fresh, source, now=NOW, replace=True)  # nothing to back up yet
+    assert (first.source, first.database, first.schema_version) == (
+        source,
+        tmp_path / "fresh.db",
+        2,
+    )
+    assert (first.backup, first.rows, first.upgraded) == (None, 23, False)
+    before = export_data(fresh, now=NOW)
+    again = import_file(fresh, source, now=NOW, replace=True)
+    assert again.backup == tmp_path / "fresh.db.bak-import-20261121T044900Z"
+    with closing(open_db(again.backup)) as copy:
+        assert export_data(copy, now=NOW) == before
 
 
 # --- refused exports ------------------------------------------------------------------------
@@ -542,7 +585,7 @@ FIX = "Pass a file written by course export"
 def test_bad_exports_are_refused(data: dict[str, Any], message: str, fresh: Database) -> None:
     assert _usage(data) == message
     with pytest.raises(UsageError):
-        import_data(fresh, data)
+        _import(fresh, data)
     assert total_rows(fresh) == 0
 
 
@@ -677,7 +720,3 @@ def test_backup_db_reports_a_folder_it_cannot_write(tmp_path: Path, full: Databa
         f"cannot back up the tracker database before replacing it: "
         f"{tmp_path / 'gone' / 'course.db.bak-x'}. unable to open database file; "
     )
-
-
-def test_database_file(tmp_path: Path, db: Database) -> None:
-    assert database_file(db) == tmp_path / "course.db"

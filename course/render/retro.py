@@ -1,7 +1,9 @@
-"""Rendering for ``course retro``: one day's KPT retro and a span's Try completion rate.
+"""Rendering for ``course retro``: one day's KPT retro; a span's items and Try follow-up.
 
-The student's texts are passed to rich as :class:`rich.text.Text`, so square brackets in an
-item are shown as typed, never read as markup.
+:func:`span_view` is the retrospective section of ``course report``, whose Markdown post uses
+:data:`TRY_MARKS` and :func:`try_follow_up` too. The student's texts are passed to rich as
+:class:`rich.text.Text`, so square brackets in an item are shown as typed, never read as
+markup.
 """
 
 from __future__ import annotations
@@ -11,27 +13,30 @@ from datetime import date
 from rich.console import Console, Group, RenderableType
 from rich.text import Text
 
+from course.render.format import WEEKDAYS, format_percent, plural
 from tracker.retro import KIND_NAMES, RetroDay, RetroItem, RetroSummary
 
-WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 INDENT = 2
 """Cells the items are indented by under their heading."""
+
+TRY_MARKS = {"open": "[ ]", "kept": "[x]", "dropped": "[-]", "carried": "[>]"}
+"""How a Try item's follow-up is marked in ``course report`` (table view and Markdown)."""
 
 
 def format_rate(rate: float | None) -> str:
     """A completion rate as a whole percentage: ``2 / 3`` -> ``"67%"``, ``None`` -> ``"n/a"``."""
     if rate is None:
         return "n/a"
-    return f"{round(rate * 100)}%"
+    return format_percent(rate * 100)
 
 
 def saved_line(items: int, reviews: int) -> str:
     """The confirmation after writing: ``Saved 3 items and reviewed 1 Try item.``"""
     parts = []
     if items:
-        parts.append(f"saved {_plural(items, 'item')}")
+        parts.append(f"saved {plural(items, 'item')}")
     if reviews:
-        parts.append(f"reviewed {_plural(reviews, 'Try item')}")
+        parts.append(f"reviewed {plural(reviews, 'Try item')}")
     text = " and ".join(parts) or "nothing written"
     return text[0].upper() + text[1:] + "."
 
@@ -76,29 +81,46 @@ def print_retro(console: Console, retro: RetroDay, *, today: date) -> None:
     console.print(retro_view(retro, today=today))
 
 
-def summary_view(summary: RetroSummary) -> RenderableType:
-    """Counts of a span's items and how its Try items went, with the completion rate.
+def try_follow_up(summary: RetroSummary | None) -> str:
+    """How a span's Try items went, on one line.
 
-    Example::
-
-        Retros 2026-11-16 to 2026-11-22: 3 Keep, 2 Problem, 4 Try
-        Try items: 2 kept, 1 dropped, 0 carried, 1 open
-        Completion rate: 67% (2 of 3 reviewed Try items kept)
+    Example: ``Try follow-up: 2 kept, 1 dropped, 0 carried, 1 open; 67% of reviewed tries kept``
+    (``Try follow-up: no Try items in this period.`` when there are none).
     """
-    span = f"{summary.start.isoformat()} to {summary.end.isoformat()}"
-    counts = f"{len(summary.keeps)} Keep, {len(summary.problems)} Problem, {len(summary.tries)} Try"
-    statuses = (
-        f"Try items: {summary.kept} kept, {summary.dropped} dropped, "
-        f"{summary.carried} carried, {summary.open} open"
+    if summary is None or not summary.tries:
+        return "Try follow-up: no Try items in this period."
+    rate = summary.completion_rate
+    done = "no Try reviewed yet" if rate is None else f"{format_rate(rate)} of reviewed tries kept"
+    return (
+        f"Try follow-up: {summary.kept} kept, {summary.dropped} dropped, "
+        f"{summary.carried} carried, {summary.open} open; {done}"
     )
-    if summary.completion_rate is None:
-        rate = "Completion rate: n/a (no Try item reviewed yet)"
-    else:
-        rate = (
-            f"Completion rate: {format_rate(summary.completion_rate)} "
-            f"({summary.kept} of {_plural(summary.reviewed, 'reviewed Try item')} kept)"
-        )
-    return Group(Text(f"Retros {span}: {counts}", style="bold"), Text(statuses), Text(rate))
+
+
+def span_view(summary: RetroSummary | None) -> RenderableType:
+    """The KPT items written in a span, each with its day, Try items marked by their follow-up
+    (:data:`TRY_MARKS`), then :func:`try_follow_up`; one line saying so when there are none.
+    """
+    if summary is None or not (summary.keeps or summary.problems or summary.tries):
+        return Text("No retrospective in this period (course retro --keep ... --try ...).")
+    lines: list[RenderableType] = [Text("Retrospective (KPT)", style="italic")]
+    for title, items in (("Keep", summary.keeps), ("Problem", summary.problems)):
+        lines.append(Text(f"{title}:", style="bold"))
+        lines.extend(_dated_line("  - ", item) for item in items)
+        if not items:
+            lines.append(Text("  (none)"))
+    lines.append(Text("Try:", style="bold"))
+    lines.extend(
+        _dated_line(f"  {TRY_MARKS.get(item.status or '', '[ ]')} ", item) for item in summary.tries
+    )
+    if not summary.tries:
+        lines.append(Text("  (none)"))
+    lines.append(Text(try_follow_up(summary)))
+    return Group(*lines)
+
+
+def _dated_line(prefix: str, item: RetroItem) -> Text:
+    return Text(f"{prefix}{item.text} ({item.day.isoformat()})")
 
 
 def _items_table(items: list[RetroItem], *, with_status: bool) -> RenderableType:
@@ -128,7 +150,3 @@ def _earlier_table(items: list[RetroItem]) -> RenderableType:
             for item in items
         )
     )
-
-
-def _plural(count: int, noun: str) -> str:
-    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"

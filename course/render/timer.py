@@ -1,38 +1,22 @@
 """The lines ``course start``, ``stop``, ``status``, ``edit`` and ``delete`` print.
 
 Plain text (no rich), so these commands start quickly. Clock times are shown in the
-system's local time zone: ``14:05`` on the day of ``now``, ``2026-11-20 23:30`` on another.
+system's local time zone (:func:`course.render.format.clock`): ``14:05`` on the day of
+``now``, ``2026-11-20 23:30`` on another.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from course.render_study import format_minutes
+from course.render.format import clock, format_minutes, times_text
 from tracker.study import MINUTES_PER_DAY, EditedEntry, StudyEntry
 from tracker.timer import RunningTimer, StoppedTimer, TimerStatus
-
-
-def clock(moment: datetime, now: datetime) -> str:
-    """``moment`` in local time: ``14:05`` on the local day of ``now``, else with the date."""
-    local = moment.astimezone()
-    if local.date() == now.astimezone().date():
-        return local.strftime("%H:%M")
-    return local.strftime("%Y-%m-%d %H:%M")
 
 
 def entry_text(entry: StudyEntry) -> str:
     """``1h 25m of CNN on 2026-11-21``."""
     return f"{format_minutes(entry.minutes)} of {entry.topic} on {entry.day.isoformat()}"
-
-
-def times_text(entry: StudyEntry) -> str | None:
-    """A timed entry's local start and end, ``14:05-15:30``; ``None`` for an untimed one."""
-    span = entry.span
-    if span is None:
-        return None
-    start, end = (moment.astimezone().strftime("%H:%M") for moment in span)
-    return f"{start}-{end}"
 
 
 def started_line(timer: RunningTimer, now: datetime) -> str:

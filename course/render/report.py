@@ -1,4 +1,10 @@
-"""Rendering ``course report``: rich tables, JSON, CSV, a Markdown post and the streak heatmap.
+"""Rendering ``course report daily|weekly|monthly``: the table view, JSON, CSV, a Markdown post.
+
+The table view composes the concept views: goals (:func:`course.render.goals.weeks_table`),
+coding-test problems (:func:`course.render.problems.attempts_table`), the retrospective
+(:func:`course.render.retro.span_view`) and open questions
+(:func:`course.render.questions.questions_view`); the study time, entry, topic and grade
+sections are the report's own. The streak heatmap is :mod:`course.render.streak`.
 
 Text from the student (topics, notes, retro items, questions) is passed to rich as
 :class:`rich.text.Text`, so square brackets are shown as typed, never read as markup. In
@@ -10,39 +16,39 @@ from __future__ import annotations
 import csv
 import io
 import json
-from datetime import date, timedelta
+from datetime import date
 
 from rich import box
 from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from course.render_study import format_minutes, format_percent, format_points, format_score
-from course.render_time import times_text
+from course.render.format import (
+    WEEKDAYS,
+    bar,
+    format_minutes,
+    format_percent,
+    format_points,
+    format_score,
+    plural,
+    times_text,
+)
+from course.render.goals import format_amount, weeks_table
+from course.render.problems import attempts_table
+from course.render.questions import questions_view
+from course.render.retro import TRY_MARKS, span_view, try_follow_up
 from tracker.dates import week_label
 from tracker.problems import ProblemAttempt
-from tracker.report import BestGrade, DayTotal, Period, StudyCalendar, StudyReport
-from tracker.retro import RetroItem
+from tracker.report import BestGrade, DayTotal, Period, StudyReport
 
-BAR = "█"
 BAR_WIDTH = 20
 """Cells of the longest bar (the busiest day or week); the others are scaled to it."""
 
-WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 MAX_DAY_ROWS = 31
 """Periods longer than this show study time per ISO week instead of per day."""
 
-HEAT = (" ", "░", "▒", "▓", "█")
-"""Heatmap cells: no study, then four levels of study time (see :func:`heat_level`)."""
-HEAT_STYLES = ("", "green4", "green3", "green1", "bold bright_green")
-HEAT_MINUTES = (1, 60, 180, 300)
-"""Lower bounds in minutes of the heatmap's four levels: under 1 h, 1-3 h, 3-5 h, 5 h+."""
-
 SITE_NAMES = {"boj": "BOJ", "programmers": "Programmers", "leetcode": "LeetCode"}
 """How the Markdown post names each coding-test site."""
-
-TRY_MARKS = {"open": "[ ]", "kept": "[x]", "dropped": "[-]", "carried": "[>]"}
-"""How a Try item's follow-up is marked in the table view and the Markdown post."""
 
 
 def report_json(report: StudyReport) -> str:
@@ -76,9 +82,9 @@ def summary_line(report: StudyReport) -> str:
     """``4h 15m of study on 3 of 7 days · 2 problems solved · 1 open question``."""
     parts = [
         f"{format_minutes(report.total_minutes)} of study on {report.study_days} "
-        f"of {report.period.days} day{'s' if report.period.days != 1 else ''}",
-        _count(report.problems_solved, "problem solved", "problems solved"),
-        _count(len(report.questions), "open question", "open questions"),
+        f"of {plural(report.period.days, 'day')}",
+        plural(report.problems_solved, "problem solved", "problems solved"),
+        plural(len(report.questions), "open question"),
     ]
     return " · ".join(parts)
 
@@ -92,10 +98,10 @@ def report_view(report: StudyReport) -> RenderableType:
         *([_entries_table(report)] if report.period.kind == "daily" else []),
         _topics_table(report),
         _grades_table(report),
-        _goals_table(report),
-        _problems_table(report),
-        _retro_view(report),
-        _questions_view(report),
+        _goals_section(report),
+        _problems_section(report),
+        span_view(report.retro),
+        questions_view(report.questions, open_only=True, brief=True),
     ]
     spaced: list[RenderableType] = []
     for number, section in enumerate(sections):
@@ -106,12 +112,6 @@ def report_view(report: StudyReport) -> RenderableType:
 
 
 # --- table view sections --------------------------------------------------------------------
-
-
-def _bar(minutes: int, most: int) -> str:
-    if minutes <= 0 or most <= 0:
-        return ""
-    return BAR * max(1, round(minutes * BAR_WIDTH / most))
 
 
 def _time_table(report: StudyReport) -> Table:
@@ -126,7 +126,7 @@ def _time_table(report: StudyReport) -> Table:
     table.add_column("", min_width=BAR_WIDTH)
     most = max((minutes for _, _, minutes in rows), default=0)
     for name, when, minutes in rows:
-        table.add_row(name, when, format_minutes(minutes), _bar(minutes, most))
+        table.add_row(name, when, format_minutes(minutes), bar(minutes, most, BAR_WIDTH))
     return table
 
 
@@ -213,104 +213,17 @@ def _grades_table(report: StudyReport) -> RenderableType:
     return table
 
 
-def _goals_table(report: StudyReport) -> RenderableType:
+def _goals_section(report: StudyReport) -> RenderableType:
     if not report.goals:
         return Text("No goals set for this period (course goal set --week --hours 40).")
-    table = Table(title="Goals", title_justify="left", box=box.SQUARE)
-    table.add_column("Week")
-    table.add_column("Goal")
-    table.add_column("Done", justify="right")
-    table.add_column("Target", justify="right")
-    table.add_column("Achieved", justify="right")
-    for progress in report.goals:
-        table.add_row(
-            progress.goal.week,
-            Text(progress.label),
-            _amount(progress.actual, progress.unit),
-            _amount(progress.goal.target, progress.unit),
-            format_percent(progress.percent),
-        )
-    return table
+    return weeks_table(report.goals)
 
 
-def _amount(value: float, unit: str) -> str:
-    if unit == "h":
-        return format_minutes(round(value * 60))
-    return f"{value:g}"
-
-
-def _problems_table(report: StudyReport) -> RenderableType:
+def _problems_section(report: StudyReport) -> RenderableType:
     if not report.problems:
         return Text("No coding-test problems in this period.")
-    table = Table(
-        title=f"Coding-test problems: {report.problems_solved} solved",
-        title_justify="left",
-        box=box.SQUARE,
-    )
-    table.add_column("Day")
-    table.add_column("Problem")
-    table.add_column("Title")
-    table.add_column("Tags")
-    table.add_column("Result")
-    table.add_column("Time", justify="right")
-    for problem in report.problems:
-        result = problem.status + (" (hint)" if problem.used_hint else "")
-        table.add_row(
-            problem.day.isoformat(),
-            Text(f"{problem.site} {problem.number}"),
-            Text(problem.title or ""),
-            Text(", ".join(problem.tags)),
-            result,
-            format_minutes(problem.minutes) if problem.minutes is not None else "-",
-        )
-    return table
-
-
-def try_follow_up(report: StudyReport) -> str:
-    """``Try follow-up: 2 kept, 1 dropped, 0 carried, 1 open; 67% of reviewed tries kept``."""
-    retro = report.retro
-    if retro is None or not retro.tries:
-        return "Try follow-up: no Try items in this period."
-    rate = retro.completion_rate
-    done = "no Try reviewed yet" if rate is None else f"{rate * 100:.0f}% of reviewed tries kept"
-    return (
-        f"Try follow-up: {retro.kept} kept, {retro.dropped} dropped, {retro.carried} carried, "
-        f"{retro.open} open; {done}"
-    )
-
-
-def _retro_view(report: StudyReport) -> RenderableType:
-    retro = report.retro
-    if retro is None or not (retro.keeps or retro.problems or retro.tries):
-        return Text("No retrospective in this period (course retro --keep ... --try ...).")
-    lines: list[RenderableType] = [Text("Retrospective (KPT)", style="italic")]
-    for title, items in (("Keep", retro.keeps), ("Problem", retro.problems)):
-        lines.append(Text(f"{title}:", style="bold"))
-        lines.extend(_item_line("  - ", item) for item in items)
-        if not items:
-            lines.append(Text("  (none)"))
-    lines.append(Text("Try:", style="bold"))
-    lines.extend(
-        _item_line(f"  {TRY_MARKS.get(item.status or '', '[ ]')} ", item) for item in retro.tries
-    )
-    if not retro.tries:
-        lines.append(Text("  (none)"))
-    lines.append(Text(try_follow_up(report)))
-    return Group(*lines)
-
-
-def _item_line(prefix: str, item: RetroItem) -> Text:
-    return Text(f"{prefix}{item.text} ({item.day.isoformat()})")
-
-
-def _questions_view(report: StudyReport) -> RenderableType:
-    if not report.questions:
-        return Text("No open questions.")
-    lines: list[RenderableType] = [Text("Open questions", style="italic")]
-    for question in report.questions:
-        topic = f" [{question.topic}]" if question.topic else ""
-        lines.append(Text(f"  #{question.id}{topic} {question.text}"))
-    return Group(*lines)
+    title = f"Coding-test problems: {report.problems_solved} solved"
+    return attempts_table(report.problems, title=title, brief=True)
 
 
 # --- markdown -------------------------------------------------------------------------------
@@ -370,8 +283,8 @@ def report_markdown(report: StudyReport) -> str:
     if report.goals:
         out += ["| Week | Goal | Done | Target | Achieved |", "| --- | --- | ---: | ---: | ---: |"]
         out += [
-            f"| {g.goal.week} | {_cell(g.label)} | {_amount(g.actual, g.unit)} | "
-            f"{_amount(g.goal.target, g.unit)} | {format_percent(g.percent)} |"
+            f"| {g.goal.week} | {_cell(g.label)} | {format_amount(g.goal, g.actual)} | "
+            f"{format_amount(g.goal, g.goal.target)} | {format_percent(g.percent)} |"
             for g in report.goals
         ]
     else:
@@ -426,7 +339,7 @@ def _retro_markdown(report: StudyReport) -> list[str]:
         f"- {TRY_MARKS.get(item.status or '', '[ ]')} {_one_line(item.text)}"
         for item in retro.tries
     ] or ["- (none)"]
-    out += ["", try_follow_up(report)]
+    out += ["", try_follow_up(retro)]
     return out
 
 
@@ -436,57 +349,3 @@ def _cell(text: str) -> str:
 
 def _one_line(text: str) -> str:
     return " ".join(text.split())
-
-
-def _count(number: int, one: str, many: str) -> str:
-    return f"{number} {one if number == 1 else many}"
-
-
-# --- the streak heatmap ---------------------------------------------------------------------
-
-
-def heat_level(minutes: int) -> int:
-    """The heatmap level of a day's study time: 0 none, 1 under 1 h, 2 1-3 h, 3 3-5 h, 4 5 h+."""
-    return sum(1 for bound in HEAT_MINUTES if minutes >= bound)
-
-
-def streak_view(cal: StudyCalendar) -> RenderableType:
-    """A GitHub-style year heatmap: one column per week, Monday to Sunday down, one cell a day,
-    month names above the week holding each month's first day; then the streaks and a legend.
-    """
-    first_monday = cal.start - timedelta(days=cal.start.weekday())
-    weeks = (cal.end - first_monday).days // 7 + 1
-    months = [" "] * (weeks + 3)
-    for column in range(weeks):
-        sunday = first_monday + timedelta(weeks=column, days=6)
-        if sunday.day <= 7 and all(cell == " " for cell in months[max(0, column - 1) : column]):
-            name = sunday.strftime("%b")
-            months[column : column + len(name)] = list(name)
-    lines: list[RenderableType] = [Text("    " + "".join(months).rstrip())]
-    for weekday in range(7):
-        row = Text(f"{WEEKDAYS[weekday]} ")
-        for column in range(weeks):
-            day = first_monday + timedelta(weeks=column, days=weekday)
-            if day < cal.start or day > cal.end:
-                row.append(" ")
-                continue
-            level = heat_level(cal.minutes.get(day, 0))
-            row.append(HEAT[level] if level else "·", style=HEAT_STYLES[level])
-        lines.append(row)
-    lines.append(Text())
-    lines.append(
-        Text(
-            f"{cal.start.isoformat()} to {cal.end.isoformat()}: {cal.study_days} study days, "
-            f"{format_minutes(cal.total_minutes)}. Current streak: "
-            f"{_count(cal.current_streak, 'day', 'days')}; longest: "
-            f"{_count(cal.longest_streak, 'day', 'days')}."
-        )
-    )
-    legend = Text("Less ")
-    legend.append("· ")
-    for level in range(1, len(HEAT)):
-        legend.append(HEAT[level], style=HEAT_STYLES[level])
-        legend.append(" ")
-    legend.append("More (none, under 1 h, 1-3 h, 3-5 h, 5 h or more)")
-    lines.append(legend)
-    return Group(*lines)

@@ -1,5 +1,6 @@
 """Rendering for ``course problem``: the ``add`` confirmation, the attempts table and stats.
 
+:func:`attempts_table` with ``brief=True`` is the coding-test section of ``course report``.
 Text from the student (titles, tags, numbers of ``other`` problems) goes to rich as
 :class:`rich.text.Text`, so square brackets are shown as typed, never read as markup.
 """
@@ -16,16 +17,13 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from course.render_study import format_minutes
-from tracker.problems import AddedAttempt, ProblemAttempt, ProblemStats, ReviewItem
+from course.render.format import format_minutes, plural
+from tracker.problem_stats import ProblemStats
+from tracker.problems import ProblemAttempt
+from tracker.review_queue import AddedAttempt, ReviewItem
 
 _STATUS_VERB = {"solved": "solved", "attempted": "attempted", "failed": "failed"}
 _TIME_WORD = {"solved": "in", "attempted": "for", "failed": "after"}
-
-
-def days(count: int) -> str:
-    """``1`` -> ``"1 day"``, ``3`` -> ``"3 days"``."""
-    return f"{count} day" if count == 1 else f"{count} days"
 
 
 def format_median(minutes: float) -> str:
@@ -55,14 +53,14 @@ def added_lines(added: AddedAttempt, today: date) -> list[str]:
         if review.due > today:
             lines.append(
                 f"Review it again on {review.due.isoformat()} "
-                f"(in {days((review.due - today).days)})."
+                f"(in {plural((review.due - today).days, 'day')})."
             )
         elif review.due == today:
             lines.append(f"Review it again today ({review.due.isoformat()}).")
         else:
             lines.append(
                 f"Review it again today: it was due on {review.due.isoformat()} "
-                f"({days(review.overdue_days(today))} overdue)."
+                f"({plural(review.overdue_days(today), 'day')} overdue)."
             )
     elif added.left_review:
         lines.append("That was its 7-day review: it has left the review queue.")
@@ -79,32 +77,53 @@ def stats_json(stats: ProblemStats) -> str:
     return _dump(stats.to_json())
 
 
-def attempts_table(attempts: list[ProblemAttempt]) -> Table:
+def attempts_table(
+    attempts: list[ProblemAttempt], *, title: str | None = None, brief: bool = False
+) -> Table:
     """The attempts as one table, in the order given (``course problem list``).
 
     Columns: id, day, problem (site and number: ``boj 5525``), title, tags, status, time
     spent and whether a hint was used. Titles and tags wrap when the terminal is narrow.
+
+    Args:
+        attempts: The attempts to show.
+        title: A title above the table, left-aligned; none when omitted.
+        brief: The form ``course report`` shows: no id and hint columns, a ``Result`` column
+            (the status, ``solved (hint)`` when a hint was used), ``-`` for an unknown time,
+            and every column free to wrap with rich's defaults.
     """
-    table = Table(box=box.SQUARE)
-    table.add_column("#", justify="right", no_wrap=True)
-    table.add_column("Day", no_wrap=True)
-    table.add_column("Problem", no_wrap=True)
-    table.add_column("Title", overflow="fold")
-    table.add_column("Tags", overflow="fold")
-    table.add_column("Status", no_wrap=True)
-    table.add_column("Time", justify="right", no_wrap=True)
-    table.add_column("Hint", no_wrap=True)
+    table = Table(title=title, title_justify="left", box=box.SQUARE)
+    if brief:
+        for name in ("Day", "Problem", "Title", "Tags", "Result"):
+            table.add_column(name)
+        table.add_column("Time", justify="right")
+    else:
+        table.add_column("#", justify="right", no_wrap=True)
+        table.add_column("Day", no_wrap=True)
+        table.add_column("Problem", no_wrap=True)
+        table.add_column("Title", overflow="fold")
+        table.add_column("Tags", overflow="fold")
+        table.add_column("Status", no_wrap=True)
+        table.add_column("Time", justify="right", no_wrap=True)
+        table.add_column("Hint", no_wrap=True)
     for attempt in attempts:
-        table.add_row(
-            str(attempt.id),
-            attempt.day.isoformat(),
-            Text(attempt.label),
-            Text(attempt.title or ""),
-            Text(", ".join(attempt.tags)),
-            attempt.status,
-            format_minutes(attempt.minutes) if attempt.minutes is not None else "",
-            "yes" if attempt.used_hint else "",
-        )
+        problem = (Text(attempt.label), Text(attempt.title or ""), Text(", ".join(attempt.tags)))
+        if brief:
+            table.add_row(
+                attempt.day.isoformat(),
+                *problem,
+                attempt.status + (" (hint)" if attempt.used_hint else ""),
+                format_minutes(attempt.minutes) if attempt.minutes is not None else "-",
+            )
+        else:
+            table.add_row(
+                str(attempt.id),
+                attempt.day.isoformat(),
+                *problem,
+                attempt.status,
+                format_minutes(attempt.minutes) if attempt.minutes is not None else "",
+                "yes" if attempt.used_hint else "",
+            )
     return table
 
 
@@ -125,9 +144,8 @@ def stats_view(stats: ProblemStats) -> RenderableType:
                 f"median time of a solved attempt: {median}"
             )
         )
-    parts.append(
-        Text(f"Streak: {days(stats.current_streak)} (longest: {days(stats.longest_streak)})")
-    )
+    current, longest = plural(stats.current_streak, "day"), plural(stats.longest_streak, "day")
+    parts.append(Text(f"Streak: {current} (longest: {longest})"))
     if stats.attempts:
         parts += [
             Text(),
@@ -195,7 +213,7 @@ def _review_table(queue: list[ReviewItem], today: date) -> RenderableType:
             review_when(item, today),
             Text(item.label),
             Text(item.title or ""),
-            days(item.interval_days),
+            plural(item.interval_days, "day"),
             item.last_day.isoformat(),
         )
     return table
@@ -207,9 +225,9 @@ def review_when(item: ReviewItem, today: date) -> str:
     ``"due today"``, ``"due, 2 days late"`` (overdue) or ``"in 3 days"`` (coming up).
     """
     if item.due > today:
-        return f"in {days((item.due - today).days)}"
+        return f"in {plural((item.due - today).days, 'day')}"
     overdue = item.overdue_days(today)
-    return f"due, {days(overdue)} late" if overdue else "due today"
+    return f"due, {plural(overdue, 'day')} late" if overdue else "due today"
 
 
 def _dump(data: Any) -> str:

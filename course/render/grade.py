@@ -19,7 +19,7 @@ from rich.progress import (
 from rich.table import Table
 from rich.text import Text
 
-from course.render_study import format_score
+from course.render.format import format_score
 from grader.results import CheckResult, GradeReport
 from grader.runner import Event
 from grader.workspace import InitResult

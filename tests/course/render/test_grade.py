@@ -1,4 +1,4 @@
-"""`course.render_grade`: the score table, the summary line, JSON and `course init`'s lines."""
+"""`course.render.grade`: the score table, the summary line, JSON and `course init`'s lines."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from pathlib import Path
 
 from rich.console import Console
 
-from course.render_grade import (
+from course.render.grade import (
     GradeProgress,
     init_lines,
     print_report,
