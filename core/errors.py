@@ -1,7 +1,7 @@
 """The one exception hierarchy of `course`.
 
 Library code raises these; the CLI turns them into ``Error: <what, the value, how to fix>``
-in one place (:func:`course.cli.main`) and exits with :attr:`CourseError.exit_code`.
+in one place (:meth:`course.cli.CourseGroup.invoke`) and exits with :attr:`CourseError.exit_code`.
 """
 
 from __future__ import annotations

@@ -4,7 +4,7 @@
 assignment, and per topic beside the hours spent on it), coding-test problems, the KPT retro
 with its Try follow-up, goal achievement and open questions. :func:`study_calendar` gives the
 year of study days behind ``course report streak``. Rendering (tables, JSON, CSV, Markdown)
-lives in :mod:`course.render_report`.
+lives in :mod:`course.render.report`.
 """
 
 from __future__ import annotations
