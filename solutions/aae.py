@@ -21,7 +21,7 @@ class Encoder(nn.Module):
     def __init__(self, in_features: int = 784, hidden_dim: int = 512, latent_dim: int = 8) -> None:
         super().__init__()
         self.net = nn.Sequential(
-            nn.Flatten(),
+            nn.Flatten(),  # (B, 1, 28, 28) -> (B, in_features)
             nn.Linear(in_features, hidden_dim),
             nn.ReLU(),
             nn.Linear(hidden_dim, hidden_dim),
@@ -30,7 +30,7 @@ class Encoder(nn.Module):
         )
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        result: torch.Tensor = self.net(x)
+        result: torch.Tensor = self.net(x)  # (B, latent_dim)
         return result
 
 
@@ -50,6 +50,7 @@ class Decoder(nn.Module):
         )
 
     def forward(self, z: torch.Tensor) -> torch.Tensor:
+        # net: (B, latent_dim) -> (B, out_features); reshape: (B, 1, 28, 28)
         return self.net(z).reshape(z.shape[0], 1, 28, 28)
 
 
@@ -67,7 +68,7 @@ class Discriminator(nn.Module):
         )
 
     def forward(self, z: torch.Tensor) -> torch.Tensor:
-        result: torch.Tensor = self.net(z)
+        result: torch.Tensor = self.net(z)  # (B, latent_dim) -> (B, 1)
         return result
 
 
@@ -115,6 +116,7 @@ class AAE(nn.Module):
         """
         weight = next(self.decoder.parameters())
         where = generator.device if generator is not None else weight.device
+        # (n, latent_dim) draws, decoded to (n, 1, 28, 28)
         z = torch.randn(n, self.latent_dim, generator=generator, device=where, dtype=weight.dtype)
         return self.decode(z.to(weight.device) * self.prior_std)
 

@@ -4,6 +4,7 @@ A batched, device-agnostic data-augmentation pipeline written with torch ops onl
 transform takes float images ``(B, C, H, W)`` in [0, 1] on any device and an optional
 ``torch.Generator``; it draws independent parameters for each sample, all at once (no Python
 loop over samples), on the generator's device, then moves them to the images' device.
+Shapes: ``B`` batch, ``C`` channels, ``H, W`` height and width.
 
 Sources: the transforms follow torchvision's definitions (``RandomCrop``, ``GaussianBlur``,
 ``RandomErasing``: Zhong et al., "Random Erasing Data Augmentation", AAAI 2020,
@@ -68,6 +69,7 @@ class RandomHorizontalFlip:
     def __call__(self, x: torch.Tensor, generator: torch.Generator | None = None) -> torch.Tensor:
         _check(x)
         flip = _uniform(x.shape[0], 0.0, 1.0, x, generator) < self.p
+        # flip (B,) as (B, 1, 1, 1) picks per image between (B, C, H, W) tensors
         return torch.where(flip[:, None, None, None], x.flip(-1), x)
 
 
@@ -92,10 +94,12 @@ class RandomCrop:
         if self.padding_mode == "reflect" and p >= min(h, w):
             raise ValueError(f"reflect padding {p} needs images larger than {p}, got {h}x{w}")
         padded = F.pad(x, (p, p, p, p), mode=self.padding_mode) if p else x
-        ph, pw = h + 2 * p, w + 2 * p
+        ph, pw = h + 2 * p, w + 2 * p  # padded: (B, C, ph, pw)
         th, tw = self.size
         if th > ph or tw > pw:
             raise ValueError(f"crop size {self.size} is larger than the padded image {(ph, pw)}")
+        # top, left (B,); the indices rows (B, 1, th, 1), cols (B, 1, 1, tw), batch
+        # (B, 1, 1, 1) and channel (1, C, 1, 1) broadcast to the crop (B, C, th, tw)
         top = _integers(b, torch.full((b,), ph - th + 1, device=x.device), x, generator)
         left = _integers(b, torch.full((b,), pw - tw + 1, device=x.device), x, generator)
         rows = (top[:, None] + torch.arange(th, device=x.device))[:, None, :, None]
@@ -118,7 +122,8 @@ class RandomRotation:
         b, _, h, w = x.shape
         angle = _uniform(b, -self.degrees, self.degrees, x, generator) * (math.pi / 180)
         cos, sin = torch.cos(angle), torch.sin(angle)
-        # normalised coordinates run over [-1, 1] on both axes: correct for the aspect ratio
+        # normalised coordinates run over [-1, 1] on both axes: correct for the aspect ratio;
+        # two (B, 3) rows stacked to theta (B, 2, 3)
         theta = torch.stack(
             [
                 torch.stack([cos, -sin * h / w, torch.zeros_like(cos)], dim=1),
@@ -126,7 +131,7 @@ class RandomRotation:
             ],
             dim=1,
         ).to(x.dtype)
-        grid = F.affine_grid(theta, list(x.shape), align_corners=False)
+        grid = F.affine_grid(theta, list(x.shape), align_corners=False)  # (B, H, W, 2)
         return F.grid_sample(x, grid, mode="bilinear", padding_mode="zeros", align_corners=False)
 
 
@@ -143,20 +148,22 @@ class ColorJitter:
     def __call__(self, x: torch.Tensor, generator: torch.Generator | None = None) -> torch.Tensor:
         _check(x)
         b = x.shape[0]
+        # factor (B,) as (B, 1, 1, 1) scales each image
         if self.brightness > 0:
             factor = _uniform(b, max(0.0, 1 - self.brightness), 1 + self.brightness, x, generator)
             x = (x * factor.to(x.dtype)[:, None, None, None]).clamp(0.0, 1.0)
         if self.contrast > 0:
             factor = _uniform(b, max(0.0, 1 - self.contrast), 1 + self.contrast, x, generator)
-            mean = x.mean(dim=(1, 2, 3), keepdim=True)
+            mean = x.mean(dim=(1, 2, 3), keepdim=True)  # (B, 1, 1, 1)
             x = ((x - mean) * factor.to(x.dtype)[:, None, None, None] + mean).clamp(0.0, 1.0)
         return x
 
 
 def gaussian_kernel1d(kernel_size: int, sigma: torch.Tensor) -> torch.Tensor:
-    """Normalised 1-D Gaussians, one per sigma: ``(N,)`` sigmas -> ``(N, kernel_size)``."""
+    """Normalised 1-D Gaussians, one per sigma: sigma ``(B,)`` -> ``(B, kernel_size)``."""
     half = (kernel_size - 1) / 2
     offsets = torch.linspace(-half, half, kernel_size, device=sigma.device, dtype=sigma.dtype)
+    # (1, kernel_size) offsets against (B, 1) sigmas: (B, kernel_size)
     kernel = torch.exp(-(offsets[None, :] ** 2) / (2 * sigma[:, None] ** 2))
     return kernel / kernel.sum(dim=1, keepdim=True)
 
@@ -177,18 +184,21 @@ class GaussianBlur:
         if r >= min(h, w):
             raise ValueError(f"kernel_size {k} needs images larger than {r}, got {h}x{w}")
         sigma = _uniform(b, self.sigma[0], self.sigma[1], x, generator).to(x.dtype)
+        # the batch folded into the channels, x (1, B * C, H, W), padded to (1, B * C, H + 2 * r,
+        # W + 2 * r); each channel its own kernel, weight (B * C, 1, 1, k) then (B * C, 1, k, 1):
+        # (1, B * C, H + 2 * r, W), then (1, B * C, H, W)
         kernel = gaussian_kernel1d(k, sigma).repeat_interleave(c, dim=0)  # (B*C, k)
         flat = F.pad(x.reshape(1, b * c, h, w), (r, r, r, r), mode="reflect")
         flat = F.conv2d(flat, kernel[:, None, None, :], groups=b * c)  # along W
         flat = F.conv2d(flat, kernel[:, None, :, None], groups=b * c)  # along H
-        return flat.reshape(b, c, h, w)
+        return flat.reshape(b, c, h, w)  # (B, C, H, W)
 
 
 class RandomErasing:
     """With probability ``p``, fill one random rectangle of each image with ``value``.
 
-    Area fraction uniform in ``scale``, aspect ratio (h / w) log-uniform in ``ratio``; of 10
-    candidate rectangles drawn at once the first that fits is used, none when none fits
+    Area fraction uniform in ``scale``, aspect ratio (height / width) log-uniform in ``ratio``;
+    of 10 candidate rectangles drawn at once the first that fits is used, none when none fits
     (Zhong et al., Alg. 1, as torchvision does).
     """
 
@@ -212,26 +222,26 @@ class RandomErasing:
     def __call__(self, x: torch.Tensor, generator: torch.Generator | None = None) -> torch.Tensor:
         _check(x)
         b, _, h, w = x.shape
-        n = b * self.ATTEMPTS
+        n = b * self.ATTEMPTS  # candidates: (B * ATTEMPTS,) draws, then (B, ATTEMPTS)
         area = _uniform(n, self.scale[0], self.scale[1], x, generator) * (h * w)
         log_ratio = _uniform(n, math.log(self.ratio[0]), math.log(self.ratio[1]), x, generator)
         aspect = torch.exp(log_ratio)
-        eh = torch.sqrt(area * aspect).round().long().reshape(b, self.ATTEMPTS)
-        ew = torch.sqrt(area / aspect).round().long().reshape(b, self.ATTEMPTS)
-        fits = (eh >= 1) & (ew >= 1) & (eh <= h) & (ew <= w)
+        eh = torch.sqrt(area * aspect).round().long().reshape(b, self.ATTEMPTS)  # (B, ATTEMPTS)
+        ew = torch.sqrt(area / aspect).round().long().reshape(b, self.ATTEMPTS)  # (B, ATTEMPTS)
+        fits = (eh >= 1) & (ew >= 1) & (eh <= h) & (ew <= w)  # (B, ATTEMPTS)
         first = fits.long().argmax(dim=1)  # index of the first fitting candidate (0 if none)
         pick = torch.arange(b, device=x.device)
-        eh, ew = eh[pick, first], ew[pick, first]
+        eh, ew = eh[pick, first], ew[pick, first]  # (B,) each
         erase = fits.any(dim=1) & (_uniform(b, 0.0, 1.0, x, generator) < self.p)
         eh, ew = eh.clamp(1, h), ew.clamp(1, w)
         top = _integers(b, h - eh + 1, x, generator)
         left = _integers(b, w - ew + 1, x, generator)
-        rows = torch.arange(h, device=x.device)[None, :]
-        cols = torch.arange(w, device=x.device)[None, :]
+        rows = torch.arange(h, device=x.device)[None, :]  # (1, H)
+        cols = torch.arange(w, device=x.device)[None, :]  # (1, W)
         inside_rows = (rows >= top[:, None]) & (rows < (top + eh)[:, None])  # (B, H)
         inside_cols = (cols >= left[:, None]) & (cols < (left + ew)[:, None])  # (B, W)
-        mask = inside_rows[:, :, None] & inside_cols[:, None, :] & erase[:, None, None]
-        return x.masked_fill(mask[:, None], self.value)
+        mask = inside_rows[:, :, None] & inside_cols[:, None, :] & erase[:, None, None]  # (B, H, W)
+        return x.masked_fill(mask[:, None], self.value)  # mask (B, 1, H, W) for every channel
 
 
 class Resize:
@@ -260,6 +270,7 @@ class Normalize:
         _check(x)
         if len(self.mean) not in (1, x.shape[1]):
             raise ValueError(f"{len(self.mean)} means for {x.shape[1]} channels")
+        # (1, C, 1, 1), or (1, 1, 1, 1) for one number: broadcast over (B, C, H, W)
         mean = torch.tensor(self.mean, device=x.device, dtype=x.dtype)[None, :, None, None]
         std = torch.tensor(self.std, device=x.device, dtype=x.dtype)[None, :, None, None]
         return (x - mean) / std

@@ -43,14 +43,15 @@ class BasicBlock(nn.Module):
     ``bn2``, then the shortcut is added and a final ReLU is applied.
 
     Args:
-        in_channels: Channels C_in of the input.
-        out_channels: Channels C_out of the output (``expansion`` is 1).
+        in_channels: Channels of the input.
+        out_channels: Channels of the output (``expansion`` is 1).
         stride: Stride of the first 3x3 convolution and of the projection shortcut; 2 halves
             height and width.
 
     Shapes:
-        Input ``(B, C_in, H, W)``; output ``(B, C_out, H', W')`` with
-        ``H' = (H - 1) // stride + 1`` (``H / stride`` when ``H`` is divisible), same for W.
+        Input ``(B, in_channels, H, W)``; output ``(B, out_channels, H', W')`` with
+        ``H' = (H - 1) // stride + 1`` (``H / stride`` when ``stride`` divides ``H``), ``W'``
+        alike.
 
     Attributes:
         expansion: Output channels divided by ``out_channels``; 1 for this block.
@@ -81,8 +82,9 @@ class BasicBlock(nn.Module):
             x: ``(B, in_channels, H, W)``.
 
         Returns:
-            ``(B, out_channels, H / stride, W / stride)``.
+            ``(B, out_channels, H', W')``, ``H' = (H - 1) // stride + 1`` and ``W'`` alike.
         """
+        # conv1 carries the stride: (B, out_channels, H', W') from here on, as is shortcut(x)
         out = self.relu(self.bn1(self.conv1(x)))
         out = self.bn2(self.conv2(out))
         return self.relu(out + self.shortcut(x))
@@ -97,13 +99,14 @@ class Bottleneck(nn.Module):
     (ResNet v1.5); the original paper (v1) put it on ``conv1``.
 
     Args:
-        in_channels: Channels C_in of the input.
+        in_channels: Channels of the input.
         width: Channels of the inner 1x1 and 3x3 convolutions; the block outputs
             ``width * expansion`` (= 4 * width) channels.
         stride: Stride of the 3x3 convolution and of the projection shortcut.
 
     Shapes:
-        Input ``(B, C_in, H, W)``; output ``(B, 4 * width, H / stride, W / stride)``.
+        Input ``(B, in_channels, H, W)``; output ``(B, 4 * width, H', W')`` with
+        ``H' = (H - 1) // stride + 1``, ``W'`` alike.
 
     Attributes:
         expansion: Output channels divided by ``width``; 4 for this block.
@@ -133,8 +136,10 @@ class Bottleneck(nn.Module):
             x: ``(B, in_channels, H, W)``.
 
         Returns:
-            ``(B, 4 * width, H / stride, W / stride)``.
+            ``(B, 4 * width, H', W')``, ``H' = (H - 1) // stride + 1`` and ``W'`` alike.
         """
+        # (B, width, H, W) after conv1; conv2 carries the stride: (B, width, H', W'); conv3
+        # and shortcut(x) give (B, 4 * width, H', W')
         out = self.relu(self.bn1(self.conv1(x)))
         out = self.relu(self.bn2(self.conv2(out)))
         out = self.bn3(self.conv3(out))
@@ -231,7 +236,8 @@ class ResNet(nn.Module):
 
         Returns:
             ``nn.Sequential`` mapping ``(B, in_channels, H, W)`` to
-            ``(B, planes * block.expansion, H / stride, W / stride)``.
+            ``(B, planes * block.expansion, H', W')``, ``H' = (H - 1) // stride + 1`` and
+            ``W'`` alike.
         """
         blocks = [block(in_channels, planes, stride)]
         out_channels = planes * block.expansion
@@ -247,10 +253,13 @@ class ResNet(nn.Module):
         Returns:
             ``(B, num_classes)`` logits (no softmax).
         """
+        # stem: (B, base_width, H, W), or a quarter of H and W with the ImageNet stem
         x = self.maxpool(self.relu(self.bn1(self.conv1(x))))
         x = self.layer4(self.layer3(self.layer2(self.layer1(x))))
+        # stages: (B, 8 * base_width * expansion, ...), H and W 8 times smaller (rounded up);
+        # avgpool: (B, 8 * base_width * expansion, 1, 1); flatten: (B, 8 * base_width * expansion)
         x = torch.flatten(self.avgpool(x), 1)
-        return self.fc(x)
+        return self.fc(x)  # (B, num_classes)
 
 
 def resnet18(num_classes: int = 1000, in_channels: int = 3) -> ResNet:

@@ -8,8 +8,10 @@ names follow timm's ``VisionTransformer`` (``patch_embed.proj``, ``cls_token``, 
 ``blocks``, ``attn.qkv``, ``attn.proj``, ``mlp.fc1``, ``mlp.fc2``, ``norm``, ``head``), so
 parameter counts equal the published ones.
 
-Shapes: ``B`` batch, ``C`` channels, ``H, W`` image size, ``P`` patch size, ``N`` patches,
-``D`` embed_dim, ``h`` heads, ``d = D / h`` head size.
+Shapes: ``B`` batch, ``C`` channels, ``H, W`` image height and width,
+``N = (H // patch_size) * (W // patch_size)`` patches, ``T`` tokens (``N + 1`` with the class
+token); sizes by their argument names, ``embed_dim``, ``num_heads``, ``patch_size``, and
+``head_dim = embed_dim // num_heads``.
 """
 
 import torch
@@ -21,7 +23,7 @@ def _pair(value: int | tuple[int, int]) -> tuple[int, int]:
 
 
 class PatchEmbedding(nn.Module):
-    """Cut the image into P x P patches and project each to D numbers (a strided conv)."""
+    """Cut the image into square patches and project each to embed_dim numbers (a strided conv)."""
 
     def __init__(
         self,
@@ -44,7 +46,7 @@ class PatchEmbedding(nn.Module):
         self.proj = nn.Conv2d(in_channels, embed_dim, kernel_size=patch_size, stride=patch_size)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        """``(B, C, H, W)`` -> ``(B, N, D)``, patches in row-major order.
+        """``(B, C, H, W)`` -> ``(B, N, embed_dim)``, patches in row-major order.
 
         Raises:
             ValueError: H or W is not divisible by the patch size.
@@ -54,11 +56,13 @@ class PatchEmbedding(nn.Module):
                 raise ValueError(
                     f"image size {side} is not divisible by patch size {self.patch_size}"
                 )
+        # proj: (B, embed_dim, H // patch_size, W // patch_size); flatten: (B, embed_dim, N);
+        # transpose: (B, N, embed_dim)
         return self.proj(x).flatten(2).transpose(1, 2)
 
 
 class MultiHeadSelfAttention(nn.Module):
-    """softmax(Q K^T / sqrt(d)) V in ``num_heads`` heads, then an output projection."""
+    """softmax(Q K^T / sqrt(head_dim)) V in ``num_heads`` heads, then an output projection."""
 
     def __init__(self, embed_dim: int, num_heads: int, qkv_bias: bool = True) -> None:
         super().__init__()
@@ -76,18 +80,24 @@ class MultiHeadSelfAttention(nn.Module):
     def forward(
         self, x: torch.Tensor, return_attention: bool = False
     ) -> torch.Tensor | tuple[torch.Tensor, torch.Tensor]:
-        """``(B, N, D)`` -> ``(B, N, D)``; with ``return_attention`` also ``(B, h, N, N)``."""
-        batch, tokens, dim = x.shape
+        """``(B, T, embed_dim)`` -> ``(B, T, embed_dim)``.
+
+        With ``return_attention`` also the weights ``(B, num_heads, T, T)``.
+        """
+        batch, tokens, dim = x.shape  # B, T, embed_dim
+        # qkv(x): (B, T, 3 * embed_dim), split to (B, T, 3, num_heads, head_dim)
         qkv = self.qkv(x).reshape(batch, tokens, 3, self.num_heads, self.head_dim)
-        q, k, v = qkv.permute(2, 0, 3, 1, 4)  # each (B, h, N, d)
-        attention = ((q @ k.transpose(-2, -1)) * self.scale).softmax(dim=-1)  # (B, h, N, N)
+        q, k, v = qkv.permute(2, 0, 3, 1, 4)  # each (B, num_heads, T, head_dim)
+        attention = ((q @ k.transpose(-2, -1)) * self.scale).softmax(dim=-1)  # (B, num_heads, T, T)
+        # attention @ v: (B, num_heads, T, head_dim); transpose: (B, T, num_heads, head_dim);
+        # reshape: the heads concatenated, (B, T, embed_dim)
         out = (attention @ v).transpose(1, 2).reshape(batch, tokens, dim)
-        out = self.proj(out)
+        out = self.proj(out)  # (B, T, embed_dim)
         return (out, attention) if return_attention else out
 
 
 class MLP(nn.Module):
-    """``fc1`` (D -> hidden_dim), GELU, ``fc2`` (hidden_dim -> D)."""
+    """``fc1`` (embed_dim -> hidden_dim), GELU, ``fc2`` (hidden_dim -> embed_dim)."""
 
     def __init__(self, embed_dim: int, hidden_dim: int) -> None:
         super().__init__()
@@ -96,7 +106,8 @@ class MLP(nn.Module):
         self.fc2 = nn.Linear(hidden_dim, embed_dim)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        """``(B, N, D)`` -> ``(B, N, D)``."""
+        """``(B, T, embed_dim)`` -> ``(B, T, embed_dim)``."""
+        # fc1: (B, T, hidden_dim); fc2: (B, T, embed_dim)
         result: torch.Tensor = self.fc2(self.act(self.fc1(x)))
         return result
 
@@ -114,7 +125,7 @@ class EncoderBlock(nn.Module):
         self.mlp = MLP(embed_dim, int(embed_dim * mlp_ratio))
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        """``(B, N, D)`` -> ``(B, N, D)``."""
+        """``(B, T, embed_dim)`` -> ``(B, T, embed_dim)``."""
         x = x + self.attn(self.norm1(x))
         result: torch.Tensor = x + self.mlp(self.norm2(x))
         return result
@@ -150,9 +161,9 @@ class VisionTransformer(nn.Module):
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         """``(B, C, H, W)`` -> logits ``(B, num_classes)``, read from the class token."""
-        tokens = self.patch_embed(x)  # (B, N, D)
-        cls = self.cls_token.expand(tokens.shape[0], -1, -1)  # (B, 1, D)
-        tokens = torch.cat([cls, tokens], dim=1) + self.pos_embed  # (B, N + 1, D)
+        tokens = self.patch_embed(x)  # (B, N, embed_dim)
+        cls = self.cls_token.expand(tokens.shape[0], -1, -1)  # (B, 1, embed_dim)
+        tokens = torch.cat([cls, tokens], dim=1) + self.pos_embed  # (B, T, embed_dim)
         tokens = self.norm(self.blocks(tokens))
-        result: torch.Tensor = self.head(tokens[:, 0])
+        result: torch.Tensor = self.head(tokens[:, 0])  # (B, embed_dim) -> (B, num_classes)
         return result

@@ -7,7 +7,8 @@ explains each with every shape.
 Every transform is a callable ``t(x, generator=None)`` on float images ``x`` of shape
 ``(B, C, H, W)`` with values in [0, 1], on any device, returning ``(B, C, H', W')`` on the same
 device with the same dtype. It draws independent random parameters for each of the B images,
-all at once: no Python loop over samples.
+all at once: no Python loop over samples. Shapes: ``B`` batch, ``C`` channels, ``H, W`` height
+and width; ``H', W'`` the output's, the same but for ``RandomCrop`` and ``Resize``.
 
 Rules:
     * Use only ``torch`` (``torch.nn.functional`` included). ``torchvision`` and ``kornia``
@@ -46,7 +47,7 @@ class RandomCrop:
     uniformly among all that fit, independently per image.
 
     Args:
-        size: ``(h, w)`` of the output, or one int for a square.
+        size: ``(th, tw)``, the output's height and width, or one int for a square.
         padding: Pixels added on each side first.
         padding_mode: ``"constant"`` (zeros), ``"reflect"`` or ``"replicate"``, as ``F.pad``.
 
@@ -114,9 +115,9 @@ class GaussianBlur:
 
 class RandomErasing:
     """With probability ``p``, fill one rectangle of each image with ``value``: area fraction
-    uniform in ``scale``, aspect ratio h / w log-uniform in ``ratio``, position uniform among
-    those inside the image (Zhong et al., AAAI 2020, Alg. 1; 10 candidates, the first that
-    fits, none if none fits).
+    uniform in ``scale``, aspect ratio (height / width) log-uniform in ``ratio``, position
+    uniform among those inside the image (Zhong et al., AAAI 2020, Alg. 1; 10 candidates, the
+    first that fits, none if none fits).
 
     Raises:
         ValueError: ``p`` outside [0, 1]; ``scale`` or ``ratio`` not an increasing positive

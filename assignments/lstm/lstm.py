@@ -16,7 +16,8 @@ Rules:
     * Make default states with ``x.new_zeros(...)`` so they follow x's dtype and device
       (the grader runs your modules in float64, and on the GPU when there is one).
 
-Shapes: ``B`` batch, ``T`` time steps, ``I`` input size, ``H`` hidden size, ``L`` layers.
+Shapes: ``B`` batch, ``T`` time steps; sizes by their argument names, ``input_size``,
+``hidden_size`` and ``num_layers``.
 
 Run ``course grade lstm`` to check your work.
 """
@@ -29,7 +30,7 @@ from torch.nn import functional as F  # noqa: F401  (F.linear is handy)
 
 
 def init_like_torch(module: nn.Module, hidden_size: int) -> None:
-    """Given: torch's initialisation, every parameter uniform in [-1/sqrt(H), 1/sqrt(H)].
+    """Given: torch's initialisation, every parameter uniform in [-b, b], b = 1/sqrt(hidden_size).
 
     Call it at the end of each ``__init__`` once the parameters exist.
     """
@@ -49,21 +50,21 @@ def lstm_cell(
 ) -> tuple[torch.Tensor, torch.Tensor]:
     """One LSTM time step; ``LSTMCell`` and ``LSTM`` both use it.
 
-    gates = x W_ih^T + b_ih + h W_hh^T + b_hh, split into four ``(B, H)`` blocks in the order
-    i, f, g, o; i, f, o go through a sigmoid, g through tanh; c' = f * c + i * g;
-    h' = o * tanh(c').
+    gates = x W_ih^T + b_ih + h W_hh^T + b_hh, ``(B, 4 * hidden_size)``, split into four
+    ``(B, hidden_size)`` blocks in the order i, f, g, o; i, f, o go through a sigmoid, g through
+    tanh; c' = f * c + i * g; h' = o * tanh(c').
 
     Args:
-        x: Input ``(B, I)``.
-        h: Previous hidden state ``(B, H)``.
-        c: Previous cell state ``(B, H)``.
-        weight_ih: ``(4H, I)``.
-        weight_hh: ``(4H, H)``.
-        bias_ih: ``(4H)`` or ``None`` (no bias).
-        bias_hh: ``(4H)`` or ``None``.
+        x: Input ``(B, input_size)``.
+        h: Previous hidden state ``(B, hidden_size)``.
+        c: Previous cell state ``(B, hidden_size)``.
+        weight_ih: ``(4 * hidden_size, input_size)``.
+        weight_hh: ``(4 * hidden_size, hidden_size)``.
+        bias_ih: ``(4 * hidden_size,)`` or ``None`` (no bias).
+        bias_hh: ``(4 * hidden_size,)`` or ``None``.
 
     Returns:
-        ``(h', c')``, each ``(B, H)``.
+        ``(h', c')``, each ``(B, hidden_size)``.
 
     See README.md, section "The LSTM cell".
     """
@@ -84,15 +85,15 @@ def gru_cell(
     n = tanh(W_in x + b_in + r * (W_hn h + b_hn)); h' = (1 - z) * n + z * h.
 
     Args:
-        x: Input ``(B, I)``.
-        h: Previous hidden state ``(B, H)``.
-        weight_ih: ``(3H, I)``, rows for r, z, n in that order.
-        weight_hh: ``(3H, H)``, same row order.
-        bias_ih: ``(3H)`` or ``None``.
-        bias_hh: ``(3H)`` or ``None``.
+        x: Input ``(B, input_size)``.
+        h: Previous hidden state ``(B, hidden_size)``.
+        weight_ih: ``(3 * hidden_size, input_size)``, rows for r, z, n in that order.
+        weight_hh: ``(3 * hidden_size, hidden_size)``, same row order.
+        bias_ih: ``(3 * hidden_size,)`` or ``None``.
+        bias_hh: ``(3 * hidden_size,)`` or ``None``.
 
     Returns:
-        ``h'`` ``(B, H)``.
+        ``h'`` ``(B, hidden_size)``.
 
     See README.md, section "The GRU cell".
     """
@@ -103,12 +104,13 @@ class LSTMCell(nn.Module):
     """One LSTM step as a module, with torch's parameters.
 
     Args:
-        input_size: I, features of each input.
-        hidden_size: H, features of the hidden and cell states.
+        input_size: Features of each input.
+        hidden_size: Features of the hidden and cell states.
         bias: Whether to create ``bias_ih`` and ``bias_hh``.
 
     Parameters you must create (``nn.Parameter``, these names and shapes):
-        weight_ih ``(4H, I)``, weight_hh ``(4H, H)``, bias_ih ``(4H)``, bias_hh ``(4H)``.
+        weight_ih ``(4 * hidden_size, input_size)``, weight_hh ``(4 * hidden_size,
+        hidden_size)``, bias_ih ``(4 * hidden_size,)``, bias_hh ``(4 * hidden_size,)``.
         Without bias, register the biases as ``None``:
         ``self.register_parameter("bias_ih", None)``.
 
@@ -122,10 +124,14 @@ class LSTMCell(nn.Module):
     def forward(
         self, x: torch.Tensor, state: tuple[torch.Tensor, torch.Tensor] | None = None
     ) -> tuple[torch.Tensor, torch.Tensor]:
-        """Args: x ``(B, I)``; state ``(h, c)``, each ``(B, H)``; zeros when ``None``.
+        """One step.
+
+        Args:
+            x: ``(B, input_size)``.
+            state: ``(h, c)``, each ``(B, hidden_size)``; zeros when ``None``.
 
         Returns:
-            ``(h', c')``, each ``(B, H)``.
+            ``(h', c')``, each ``(B, hidden_size)``.
         """
         raise NotImplementedError("LSTMCell.forward: call lstm_cell")
 
@@ -133,8 +139,9 @@ class LSTMCell(nn.Module):
 class GRUCell(nn.Module):
     """One GRU step as a module, with torch's parameters.
 
-    Parameters you must create: weight_ih ``(3H, I)``, weight_hh ``(3H, H)``, bias_ih
-    ``(3H)``, bias_hh ``(3H)`` (biases ``None`` when ``bias`` is False).
+    Parameters you must create: weight_ih ``(3 * hidden_size, input_size)``, weight_hh
+    ``(3 * hidden_size, hidden_size)``, bias_ih ``(3 * hidden_size,)``, bias_hh
+    ``(3 * hidden_size,)`` (biases ``None`` when ``bias`` is False).
     """
 
     def __init__(self, input_size: int, hidden_size: int, bias: bool = True) -> None:
@@ -142,10 +149,14 @@ class GRUCell(nn.Module):
         raise NotImplementedError("GRUCell.__init__: see README.md, section 'Parameters'")
 
     def forward(self, x: torch.Tensor, state: torch.Tensor | None = None) -> torch.Tensor:
-        """Args: x ``(B, I)``; state ``h (B, H)``; zeros when ``None``.
+        """One step.
+
+        Args:
+            x: ``(B, input_size)``.
+            state: ``h`` ``(B, hidden_size)``; zeros when ``None``.
 
         Returns:
-            ``h'`` ``(B, H)``.
+            ``h'`` ``(B, hidden_size)``.
         """
         raise NotImplementedError("GRUCell.forward: call gru_cell")
 
@@ -157,15 +168,16 @@ class LSTM(nn.Module):
     at every step. Each layer starts from its own initial state ``state[k]``.
 
     Args:
-        input_size: I.
-        hidden_size: H.
-        num_layers: L.
+        input_size: Features of each input step.
+        hidden_size: Features of the hidden and cell states.
+        num_layers: Number of stacked layers.
         bias: Whether each layer has ``bias_ih_l{k}`` and ``bias_hh_l{k}``.
         batch_first: Inputs and outputs are ``(B, T, ...)`` instead of ``(T, B, ...)``.
 
     Parameters you must create, for each layer k (torch's names, set with ``setattr``):
-        weight_ih_l{k} ``(4H, I)`` for k = 0 and ``(4H, H)`` above; weight_hh_l{k} ``(4H, H)``;
-        bias_ih_l{k} ``(4H)``; bias_hh_l{k} ``(4H)``. No other parameters.
+        weight_ih_l{k} ``(4 * hidden_size, input_size)`` for k = 0 and ``(4 * hidden_size,
+        hidden_size)`` above; weight_hh_l{k} ``(4 * hidden_size, hidden_size)``; bias_ih_l{k}
+        ``(4 * hidden_size,)``; bias_hh_l{k} ``(4 * hidden_size,)``. No other parameters.
 
     See README.md, section "Layers and sequences".
     """
@@ -187,22 +199,23 @@ class LSTM(nn.Module):
         """Run the sequence through every layer.
 
         Args:
-            x: ``(T, B, I)``, or ``(B, T, I)`` when ``batch_first``.
-            state: ``(h_0, c_0)``, each ``(L, B, H)``; zeros when ``None``.
+            x: ``(T, B, input_size)``, or ``(B, T, input_size)`` when ``batch_first``.
+            state: ``(h_0, c_0)``, each ``(num_layers, B, hidden_size)``; zeros when ``None``.
 
         Returns:
-            ``(output, (h_n, c_n))``: output ``(T, B, H)`` (``(B, T, H)`` when batch_first),
-            the last layer's h at every step; h_n and c_n ``(L, B, H)``, every layer's state
-            after the last step.
+            ``(output, (h_n, c_n))``: output ``(T, B, hidden_size)`` (``(B, T, hidden_size)``
+            when batch_first), the last layer's h at every step; h_n and c_n
+            ``(num_layers, B, hidden_size)``, every layer's state after the last step.
         """
         raise NotImplementedError("LSTM.forward: see README.md, section 'Layers and sequences'")
 
 
 class GRU(nn.Module):
-    """A stack of GRU layers; as :class:`LSTM` with 3H rows and no cell state.
+    """A stack of GRU layers; as :class:`LSTM` with ``3 * hidden_size`` rows and no cell state.
 
-    Parameters: weight_ih_l{k} ``(3H, I or H)``, weight_hh_l{k} ``(3H, H)``, bias_ih_l{k}
-    ``(3H)``, bias_hh_l{k} ``(3H)``.
+    Parameters: weight_ih_l{k} ``(3 * hidden_size, input_size or hidden_size)``, weight_hh_l{k}
+    ``(3 * hidden_size, hidden_size)``, bias_ih_l{k} ``(3 * hidden_size,)``, bias_hh_l{k}
+    ``(3 * hidden_size,)``.
     """
 
     def __init__(
@@ -222,11 +235,11 @@ class GRU(nn.Module):
         """Run the sequence through every layer.
 
         Args:
-            x: ``(T, B, I)``, or ``(B, T, I)`` when ``batch_first``.
-            state: ``h_0`` ``(L, B, H)``; zeros when ``None``.
+            x: ``(T, B, input_size)``, or ``(B, T, input_size)`` when ``batch_first``.
+            state: ``h_0`` ``(num_layers, B, hidden_size)``; zeros when ``None``.
 
         Returns:
-            ``(output, h_n)``: output ``(T, B, H)`` (``(B, T, H)`` when batch_first); h_n
-            ``(L, B, H)``.
+            ``(output, h_n)``: output ``(T, B, hidden_size)`` (``(B, T, hidden_size)`` when
+            batch_first); h_n ``(num_layers, B, hidden_size)``.
         """
         raise NotImplementedError("GRU.forward: see README.md, section 'Layers and sequences'")

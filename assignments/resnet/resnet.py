@@ -12,7 +12,10 @@ Rules:
       inspects them (``conv1``, ``bn1``, ..., ``shortcut``, ``layer1``, ..., ``fc``).
     * Every convolution is followed by BatchNorm, so create convolutions with ``bias=False``.
 
-Shapes are written ``(B, C, H, W)``: batch, channels, height, width.
+Shapes are written ``(B, C, H, W)``: batch, channels, height, width; sizes an argument sets
+are written with its name (``in_channels``, ``out_channels``, ``width``). A block or stage with
+stride ``stride`` outputs ``H' = (H - 1) // stride + 1`` rows (``H / stride`` when ``stride``
+divides ``H``), and ``W'`` columns the same way.
 
 Run ``course grade resnet`` to check your work.
 """
@@ -29,13 +32,13 @@ class BasicBlock(nn.Module):
     ``relu(branch(x) + shortcut(x))``: the ReLU comes AFTER the addition.
 
     Args:
-        in_channels: Channels C_in of the input.
-        out_channels: Channels C_out of the output (``expansion`` is 1, so the block outputs
+        in_channels: Channels of the input.
+        out_channels: Channels of the output (``expansion`` is 1, so the block outputs
             exactly ``out_channels`` channels).
         stride: Stride of ``conv1`` (and of the projection shortcut). 2 halves H and W.
 
     Shapes:
-        Input ``(B, C_in, H, W)``; output ``(B, C_out, H / stride, W / stride)``.
+        Input ``(B, in_channels, H, W)``; output ``(B, out_channels, H', W')``.
 
     Attributes you must create (the grader looks for these names):
         conv1, bn1, conv2, bn2: The residual branch (convolutions with ``bias=False``).
@@ -62,7 +65,7 @@ class BasicBlock(nn.Module):
             x: ``(B, in_channels, H, W)``.
 
         Returns:
-            ``(B, out_channels, H / stride, W / stride)``.
+            ``(B, out_channels, H', W')``, ``H' = (H - 1) // stride + 1`` and ``W'`` alike.
         """
         raise NotImplementedError("BasicBlock.forward: see README.md, section 'BasicBlock'")
 
@@ -79,13 +82,13 @@ class Bottleneck(nn.Module):
     put it on ``conv1``; do not do that here.
 
     Args:
-        in_channels: Channels C_in of the input.
+        in_channels: Channels of the input.
         width: Channels of the inner 1x1 and 3x3 convolutions. The block outputs
             ``width * expansion`` = ``4 * width`` channels.
         stride: Stride of ``conv2`` (and of the projection shortcut). 2 halves H and W.
 
     Shapes:
-        Input ``(B, C_in, H, W)``; output ``(B, 4 * width, H / stride, W / stride)``.
+        Input ``(B, in_channels, H, W)``; output ``(B, 4 * width, H', W')``.
 
     Attributes you must create (the grader looks for these names):
         conv1, bn1, conv2, bn2, conv3, bn3: The residual branch (convolutions with
@@ -112,7 +115,7 @@ class Bottleneck(nn.Module):
             x: ``(B, in_channels, H, W)``.
 
         Returns:
-            ``(B, 4 * width, H / stride, W / stride)``.
+            ``(B, 4 * width, H', W')``, ``H' = (H - 1) // stride + 1`` and ``W'`` alike.
         """
         raise NotImplementedError("Bottleneck.forward: see README.md, section 'Bottleneck'")
 

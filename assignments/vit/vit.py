@@ -14,8 +14,10 @@ Rules:
     * Keep every class, argument and attribute name given here: the grader builds its
       reference from your own submodules (``proj``, ``qkv``, ``norm1``, ``attn``, ...).
 
-Shapes: ``B`` batch, ``C`` channels, ``H, W`` image size, ``P`` patch size,
-``N = (H / P) * (W / P)`` patches, ``D`` embed_dim, ``h`` num_heads, ``d = D / h``.
+Shapes: ``B`` batch, ``C`` channels, ``H, W`` image height and width,
+``N = (H // patch_size) * (W // patch_size)`` patches, ``T`` tokens (``N + 1`` in the network,
+with the class token); sizes by their argument names, ``embed_dim``, ``num_heads``,
+``head_dim = embed_dim // num_heads``, ``patch_size``.
 
 Run ``course grade vit`` to check your work.
 """
@@ -25,17 +27,17 @@ from torch import nn
 
 
 class PatchEmbedding(nn.Module):
-    """Cut the image into P x P patches and map each to a D-dimensional token.
+    """Cut the image into square patches and map each to a token of ``embed_dim`` features.
 
-    A ``Conv2d(in_channels, embed_dim, kernel_size=P, stride=P)`` does exactly this: each
-    output position sees one patch. Flatten its ``(B, D, H / P, W / P)`` output to
-    ``(B, D, N)`` and swap the last two dimensions.
+    A ``Conv2d(in_channels, embed_dim, kernel_size=patch_size, stride=patch_size)`` does exactly
+    this: each output position sees one patch. Flatten its ``(B, embed_dim, H // patch_size,
+    W // patch_size)`` output to ``(B, embed_dim, N)`` and swap the last two dimensions.
 
     Args:
         img_size: Image size: one int for a square image, or ``(H, W)``.
-        patch_size: P, the side of a square patch in pixels.
-        in_channels: C.
-        embed_dim: D.
+        patch_size: The side of a square patch, in pixels.
+        in_channels: Channels C of the images.
+        embed_dim: Features of a token.
 
     Attributes you must create:
         proj: The ``nn.Conv2d`` above.
@@ -59,24 +61,28 @@ class PatchEmbedding(nn.Module):
         raise NotImplementedError("PatchEmbedding.__init__: see README.md, section 'Patches'")
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        """``(B, C, H, W)`` -> ``(B, N, D)``, patches in row-major order (left to right, then
-        top to bottom)."""
+        """``(B, C, H, W)`` -> ``(B, N, embed_dim)``, patches in row-major order (left to right,
+        then top to bottom)."""
         raise NotImplementedError("PatchEmbedding.forward: see README.md, section 'Patches'")
 
 
 class MultiHeadSelfAttention(nn.Module):
-    """softmax(Q K^T / sqrt(d)) V in ``num_heads`` heads of size d = D / h, then ``proj``.
+    """softmax(Q K^T / sqrt(head_dim)) V in ``num_heads`` heads, then ``proj``.
+
+    Each head has ``head_dim = embed_dim // num_heads`` features.
 
     Args:
-        embed_dim: D.
-        num_heads: h.
+        embed_dim: Features of a token.
+        num_heads: Number of heads.
         qkv_bias: Whether ``qkv`` has a bias.
 
     Attributes you must create:
-        qkv: ``nn.Linear(D, 3 * D, bias=qkv_bias)``. Its output splits into Q, K, V in that
-            order along the last dimension (``[..., 0:D]`` is Q), and each of those into h
-            heads of d consecutive features (head 0 is features ``0:d``).
-        proj: ``nn.Linear(D, D)``, applied to the heads' outputs concatenated in head order.
+        qkv: ``nn.Linear(embed_dim, 3 * embed_dim, bias=qkv_bias)``. Its output splits into Q,
+            K, V in that order along the last dimension (``[..., 0:embed_dim]`` is Q), and each
+            of those into num_heads heads of head_dim consecutive features (head 0 is features
+            ``0:head_dim``).
+        proj: ``nn.Linear(embed_dim, embed_dim)``, applied to the heads' outputs concatenated
+            in head order.
 
     Raises:
         ValueError: ``embed_dim`` is not divisible by ``num_heads``, naming both numbers.
@@ -96,12 +102,12 @@ class MultiHeadSelfAttention(nn.Module):
         """Attend every token to every token.
 
         Args:
-            x: ``(B, N, D)``.
+            x: ``(B, T, embed_dim)``.
             return_attention: Also return the attention weights.
 
         Returns:
-            ``(B, N, D)``; with ``return_attention`` the pair ``(output, weights)``, weights
-            ``(B, h, N, N)`` after the softmax (each row sums to 1).
+            ``(B, T, embed_dim)``; with ``return_attention`` the pair ``(output, weights)``,
+            weights ``(B, num_heads, T, T)`` after the softmax (each row sums to 1).
         """
         raise NotImplementedError(
             "MultiHeadSelfAttention.forward: see README.md, section 'Multi-head self-attention'"
@@ -109,7 +115,7 @@ class MultiHeadSelfAttention(nn.Module):
 
 
 class MLP(nn.Module):
-    """``fc1`` (D -> hidden_dim), GELU, ``fc2`` (hidden_dim -> D), applied to every token.
+    """``fc1`` (embed_dim -> hidden_dim), GELU, ``fc2`` (hidden_dim -> embed_dim), per token.
 
     Attributes you must create: fc1, fc2 (``nn.Linear``), act (``nn.GELU``).
     """
@@ -119,7 +125,7 @@ class MLP(nn.Module):
         raise NotImplementedError("MLP.__init__: see README.md, section 'The encoder block'")
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        """``(B, N, D)`` -> ``(B, N, D)``."""
+        """``(B, T, embed_dim)`` -> ``(B, T, embed_dim)``."""
         raise NotImplementedError("MLP.forward: see README.md, section 'The encoder block'")
 
 
@@ -130,13 +136,13 @@ class EncoderBlock(nn.Module):
     each sub-layer, inside the residual branch.
 
     Args:
-        embed_dim: D.
-        num_heads: h.
-        mlp_ratio: The MLP's hidden size is ``int(D * mlp_ratio)``.
+        embed_dim: Features of a token.
+        num_heads: Number of attention heads.
+        mlp_ratio: The MLP's hidden_dim is ``int(embed_dim * mlp_ratio)``.
         qkv_bias: Passed to the attention.
 
     Attributes you must create:
-        norm1, norm2: ``nn.LayerNorm(D, eps=1e-6)``.
+        norm1, norm2: ``nn.LayerNorm(embed_dim, eps=1e-6)``.
         attn: A :class:`MultiHeadSelfAttention`.
         mlp: An :class:`MLP`.
 
@@ -152,7 +158,7 @@ class EncoderBlock(nn.Module):
         )
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        """``(B, N, D)`` -> ``(B, N, D)``."""
+        """``(B, T, embed_dim)`` -> ``(B, T, embed_dim)``."""
         raise NotImplementedError("EncoderBlock.forward: see README.md, section 'The encoder block'")
 
 
@@ -164,23 +170,23 @@ class VisionTransformer(nn.Module):
 
     Args:
         img_size: One int or ``(H, W)``.
-        patch_size: P.
-        in_channels: C.
+        patch_size: The side of a square patch, in pixels.
+        in_channels: Channels C of the images.
         num_classes: Outputs of ``head``.
-        embed_dim: D.
+        embed_dim: Features of a token.
         depth: Number of encoder blocks.
-        num_heads: h.
-        mlp_ratio: MLP hidden size over D.
+        num_heads: Attention heads per block.
+        mlp_ratio: MLP hidden_dim over embed_dim.
         qkv_bias: Passed to every block.
 
     Attributes you must create:
         patch_embed: A :class:`PatchEmbedding`.
-        cls_token: ``nn.Parameter`` of shape ``(1, 1, D)``.
-        pos_embed: ``nn.Parameter`` of shape ``(1, N + 1, D)`` (learned; initialise both with
-            ``nn.init.trunc_normal_(..., std=0.02)``).
+        cls_token: ``nn.Parameter`` of shape ``(1, 1, embed_dim)``.
+        pos_embed: ``nn.Parameter`` of shape ``(1, N + 1, embed_dim)`` (learned; initialise
+            both with ``nn.init.trunc_normal_(..., std=0.02)``).
         blocks: ``nn.Sequential`` (or ``nn.ModuleList``) of ``depth`` :class:`EncoderBlock`.
-        norm: ``nn.LayerNorm(D, eps=1e-6)``.
-        head: ``nn.Linear(D, num_classes)``.
+        norm: ``nn.LayerNorm(embed_dim, eps=1e-6)``.
+        head: ``nn.Linear(embed_dim, num_classes)``.
 
     See README.md, section "The whole network".
     """

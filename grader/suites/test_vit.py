@@ -71,7 +71,7 @@ def _reference_attention(
     q, k, v = (
         t.reshape(batch, tokens, num_heads, head).transpose(1, 2) for t in qkv.chunk(3, dim=-1)
     )
-    out = F.scaled_dot_product_attention(q, k, v)  # (B, h, N, d)
+    out = F.scaled_dot_product_attention(q, k, v)  # (B, num_heads, T, head_dim)
     out = F.linear(
         out.transpose(1, 2).reshape(batch, tokens, dim), attn.proj.weight, attn.proj.bias
     )
@@ -188,8 +188,8 @@ def test_attention_shapes(submission: types.ModuleType) -> None:
 @check(
     points=15,
     title="Attention equals softmax(QK^T / sqrt(d)) V per head (float64, vs torch)",
-    hint="scale by 1/sqrt(d) with d = D / num_heads; split each of Q, K, V into heads of d "
-    "consecutive features; softmax over the keys (last dim)",
+    hint="scale by 1/sqrt(d) with d = head_dim = embed_dim / num_heads; split each of Q, K, V "
+    "into heads of head_dim consecutive features; softmax over the keys (last dim)",
 )
 def test_attention_matches_reference(submission: types.ModuleType) -> None:
     for dim, heads, tokens, bias in [(32, 4, 50, True), (24, 3, 7, False), (16, 1, 5, True)]:

@@ -8,9 +8,7 @@ check.
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from tests.grader.variants import Edits, write_edited, wrong_header
+from tests.grader.variants import Edits, wrong_header
 
 
 def _header(text: str) -> tuple[str, str]:
@@ -18,7 +16,7 @@ def _header(text: str) -> tuple[str, str]:
 
 
 _SCORES = (
-    "        attention = ((q @ k.transpose(-2, -1)) * self.scale).softmax(dim=-1)  # (B, h, N, N)\n"
+    "        attention = ((q @ k.transpose(-2, -1)) * self.scale).softmax(dim=-1)  # (B, num_heads, T, T)\n"
 )
 
 WRONG: dict[str, Edits] = {
@@ -45,8 +43,8 @@ WRONG: dict[str, Edits] = {
             "WRONG ON PURPOSE (grader test fixture): heads are split along the wrong axis (strided features instead of consecutive ones)."
         ),
         (
-            "        qkv = self.qkv(x).reshape(batch, tokens, 3, self.num_heads, self.head_dim)\n        q, k, v = qkv.permute(2, 0, 3, 1, 4)  # each (B, h, N, d)\n",
-            "        qkv = self.qkv(x).reshape(batch, tokens, 3, self.head_dim, self.num_heads)  # BUG\n        q, k, v = qkv.permute(2, 0, 4, 1, 3)  # each (B, h, N, d)\n",
+            "        qkv = self.qkv(x).reshape(batch, tokens, 3, self.num_heads, self.head_dim)\n        q, k, v = qkv.permute(2, 0, 3, 1, 4)  # each (B, num_heads, T, head_dim)\n",
+            "        qkv = self.qkv(x).reshape(batch, tokens, 3, self.head_dim, self.num_heads)  # BUG\n        q, k, v = qkv.permute(2, 0, 4, 1, 3)  # each (B, num_heads, T, head_dim)\n",
         ),
     ],
     "post_norm": [
@@ -63,14 +61,14 @@ WRONG: dict[str, Edits] = {
             "WRONG ON PURPOSE (grader test fixture): the class token is appended after the patches, but the head still reads token 0 (a patch)."
         ),
         (
-            "        tokens = torch.cat([cls, tokens], dim=1) + self.pos_embed  # (B, N + 1, D)\n",
+            "        tokens = torch.cat([cls, tokens], dim=1) + self.pos_embed  # (B, T, embed_dim)\n",
             "        tokens = torch.cat([tokens, cls], dim=1) + self.pos_embed  # BUG: cls last\n",
         ),
     ],
     "no_pos_embed": [
         _header("WRONG ON PURPOSE (grader test fixture): pos_embed is created but never added."),
         (
-            "        tokens = torch.cat([cls, tokens], dim=1) + self.pos_embed  # (B, N + 1, D)\n",
+            "        tokens = torch.cat([cls, tokens], dim=1) + self.pos_embed  # (B, T, embed_dim)\n",
             "        tokens = torch.cat([cls, tokens], dim=1)  # BUG: no positional embedding\n",
         ),
     ],
@@ -135,7 +133,7 @@ CORRECT: dict[str, Edits] = {
     "einsum_attention": [
         # separate head split per tensor, einsum, division by sqrt(d)
         (
-            "        qkv = self.qkv(x).reshape(batch, tokens, 3, self.num_heads, self.head_dim)\n        q, k, v = qkv.permute(2, 0, 3, 1, 4)  # each (B, h, N, d)\n"
+            "        qkv = self.qkv(x).reshape(batch, tokens, 3, self.num_heads, self.head_dim)\n        q, k, v = qkv.permute(2, 0, 3, 1, 4)  # each (B, num_heads, T, head_dim)\n"
             + _SCORES,
             "        q, k, v = (\n"
             "            t.reshape(batch, tokens, self.num_heads, self.head_dim).transpose(1, 2)\n"
@@ -148,7 +146,7 @@ CORRECT: dict[str, Edits] = {
     "positions_split": [
         # the class token's position added before concatenating; blocks in a ModuleList
         (
-            "        tokens = torch.cat([cls, tokens], dim=1) + self.pos_embed  # (B, N + 1, D)\n        tokens = self.norm(self.blocks(tokens))\n",
+            "        tokens = torch.cat([cls, tokens], dim=1) + self.pos_embed  # (B, T, embed_dim)\n        tokens = self.norm(self.blocks(tokens))\n",
             "        tokens = tokens + self.pos_embed[:, 1:]\n"
             "        tokens = torch.cat([cls + self.pos_embed[:, :1], tokens], dim=1)\n"
             "        for block in self.blocks:\n"
@@ -165,9 +163,3 @@ CORRECT: dict[str, Edits] = {
         ),
     ],
 }
-
-
-def write_variant(name: str, folder: Path) -> Path:
-    """Write the wrong or correct variant ``name`` to ``folder/vit.py`` and return the path."""
-    edits = WRONG.get(name) or CORRECT[name]
-    return write_edited("vit.py", name, edits, folder)
