@@ -3,8 +3,10 @@
 It gives the hidden suites their fixtures (``spec``, ``profile``, ``device``,
 ``submission_path``, ``submission``, ``fashion_mnist``, ``progress``), enforces each check's time
 limit, classifies each outcome (passed, failed, error, timeout) with a message that points at the
-student's code, never at the grader's, and appends one JSON event a line to the results file
-given with ``--results``; :mod:`grader.runner` reads that file while the child runs.
+student's code, never at the grader's (:func:`grader.student.describe`), and appends the
+grading events of :mod:`grader.events` (``collected``, ``start``, ``progress``, ``result``,
+``environment``, ``finished``) to the events file given with ``--results``;
+:mod:`grader.runner` follows that file while the child runs.
 
 A check is a test function marked ``@pytest.mark.check(points=..., title=..., visibility=...,
 hint=..., timeout=...)``.
@@ -12,14 +14,8 @@ hint=..., timeout=...)``.
 
 from __future__ import annotations
 
-import importlib.util
-import json
-import os
 import signal
-import sys
-import threading
 import time
-import traceback
 import types
 from collections.abc import Callable, Generator, Iterator
 from contextlib import ExitStack, contextmanager
@@ -29,18 +25,15 @@ from typing import Any
 import pytest
 
 from core.errors import DataError
-from grader.forbidden import ForbiddenCall, guard_calls
+from grader.events import GRADING, EventWriter, progress_reporter
+from grader.forbidden import guard_calls
+from grader.process import exit_with_parent
 from grader.spec import AssignmentSpec, Profile, parse_spec
-
-_MESSAGE_LIMIT = 400
+from grader.student import SubmissionImportError, clip, describe, import_submission
 
 
 class CheckTimeout(BaseException):
     """Raised in the main thread when a check runs past its time limit."""
-
-
-class SubmissionImportError(Exception):
-    """The student's file could not be imported; the message says why."""
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -76,19 +69,8 @@ def check_meta(item: pytest.Item) -> dict[str, Any]:
     }
 
 
-class Recorder:
-    """Appends JSON events to the results file, one a line, flushed at once."""
-
-    def __init__(self, path: Path) -> None:
-        self._file = path.open("a", encoding="utf-8")
-
-    def emit(self, event: str, **fields: Any) -> None:
-        self._file.write(json.dumps({"event": event, **fields}) + "\n")
-        self._file.flush()
-
-
-def _recorder(config: pytest.Config) -> Recorder | None:
-    recorder: Recorder | None = getattr(config, "_course_recorder", None)
+def _recorder(config: pytest.Config) -> EventWriter | None:
+    recorder: EventWriter | None = getattr(config, "_course_recorder", None)
     return recorder
 
 
@@ -105,24 +87,7 @@ def pytest_configure(config: pytest.Config) -> None:
         config._course_spec = spec  # type: ignore[attr-defined]
     results = config.getoption("--results")
     if results:
-        config._course_recorder = Recorder(Path(results))  # type: ignore[attr-defined]
-
-
-def exit_with_parent(parent: int, interval_s: float = 1.0) -> None:
-    """End this grading process when the `course` process ``parent`` that started it dies.
-
-    The runner starts the child in its own session (so it can kill the whole group), which
-    also means a killed or crashed parent would leave it running; this watchdog prevents that.
-    The runner passes its pid, because by the time this runs the parent may already be gone.
-    """
-
-    def watch() -> None:
-        while True:
-            if os.getppid() != parent:
-                os._exit(3)
-            time.sleep(interval_s)
-
-    threading.Thread(target=watch, name="course-parent-watchdog", daemon=True).start()
+        config._course_recorder = EventWriter(Path(results), GRADING)  # type: ignore[attr-defined]
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -220,6 +185,8 @@ def pytest_unconfigure(config: pytest.Config) -> None:
     guards: ExitStack | None = getattr(config, "_course_guards", None)
     if guards is not None:
         guards.close()
+    if (rec := _recorder(config)) is not None:
+        rec.close()
 
 
 def _install_guards(config: pytest.Config, path: Path) -> None:
@@ -265,26 +232,16 @@ def classify(
             "far too slow operation"
         )
     if isinstance(exc, SubmissionImportError):
-        return "error", _clip(str(exc))
+        return "error", clip(str(exc))
     if isinstance(exc, DataError):
         if (rec := _recorder(item.config)) is not None:
             rec.emit("environment", message=exc.message)
-        return "error", _clip(exc.message)
-    if isinstance(exc, ForbiddenCall):
-        return "error", _clip(f"{exc}{_where(excinfo, submission)}")
-    if isinstance(exc, SystemExit):
-        return "error", f"your code called sys.exit({exc.code!r}){_where(excinfo, submission)}"
+        return "error", clip(exc.message)
     if isinstance(exc, pytest.fail.Exception) or (
         isinstance(exc, AssertionError) and _raised_in_suite(excinfo, item)
     ):
-        return "failed", _clip(str(exc).split("\nassert ")[0].strip())
-    text = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
-    name = type(exc).__name__
-    if isinstance(exc, NotImplementedError):
-        return "error", _clip(f"not implemented yet{_where(excinfo, submission)}")
-    return "error", _clip(
-        f"your code raised {name}{': ' + text if text else ''}{_where(excinfo, submission)}"
-    )
+        return "failed", clip(str(exc).split("\nassert ")[0].strip())
+    return "error", describe(exc, Path(submission), tb=excinfo.tb)
 
 
 def _raised_in_suite(excinfo: pytest.ExceptionInfo[BaseException], item: pytest.Item) -> bool:
@@ -294,22 +251,6 @@ def _raised_in_suite(excinfo: pytest.ExceptionInfo[BaseException], item: pytest.
         return False
     where = Path(str(last.path))
     return where == Path(str(item.path)) or where.parent.name == "suites"
-
-
-def _where(excinfo: pytest.ExceptionInfo[BaseException], submission: str) -> str:
-    """`` (resnet.py, line 42, in forward)`` for the deepest frame in the student's file."""
-    if not submission:
-        return ""
-    target = os.path.realpath(submission)
-    frames = traceback.extract_tb(excinfo.tb)
-    for frame in reversed(frames):
-        if os.path.realpath(frame.filename) == target:
-            return f" ({Path(target).name}, line {frame.lineno}, in {frame.name})"
-    return ""
-
-
-def _clip(text: str) -> str:
-    return text if len(text) <= _MESSAGE_LIMIT else text[: _MESSAGE_LIMIT - 1] + "\u2026"
 
 
 # --- fixtures -------------------------------------------------------------------------------
@@ -350,7 +291,7 @@ def submission(submission_path: Path, pytestconfig: pytest.Config) -> types.Modu
         raise SubmissionImportError(failure)
     _install_guards(pytestconfig, submission_path)
     try:
-        return import_submission(submission_path)
+        return import_submission(submission_path, passthrough=(CheckTimeout,))
     except CheckTimeout:
         pytestconfig._course_import_failure = (  # type: ignore[attr-defined]
             f"importing {submission_path.name} did not finish (it timed out in an earlier check)"
@@ -359,46 +300,6 @@ def submission(submission_path: Path, pytestconfig: pytest.Config) -> types.Modu
     except SubmissionImportError as exc:
         pytestconfig._course_import_failure = str(exc)  # type: ignore[attr-defined]
         raise
-
-
-def import_submission(path: Path) -> types.ModuleType:
-    """Import the student's file by path under a private module name.
-
-    Raises:
-        SubmissionImportError: the file is missing, has a syntax error, or raised (or exited)
-            while being imported.
-    """
-    if not path.is_file():
-        raise SubmissionImportError(f"your file {path} does not exist")
-    name = f"_course_submission_{path.stem}"
-    module_spec = importlib.util.spec_from_file_location(name, path)
-    if module_spec is None or module_spec.loader is None:
-        raise SubmissionImportError(f"{path.name} cannot be imported as a Python module")
-    module = importlib.util.module_from_spec(module_spec)
-    sys.modules[name] = module
-    if str(path.parent) not in sys.path:
-        sys.path.insert(0, str(path.parent))
-    try:
-        module_spec.loader.exec_module(module)
-    except SyntaxError as exc:
-        raise SubmissionImportError(
-            f"{path.name} has a syntax error at line {exc.lineno}: {exc.msg}"
-        ) from None
-    except (CheckTimeout, KeyboardInterrupt):
-        raise
-    except BaseException as exc:
-        where = ""
-        for frame in reversed(traceback.extract_tb(exc.__traceback__)):
-            if os.path.realpath(frame.filename) == os.path.realpath(path):
-                where = f" (line {frame.lineno})"
-                break
-        what = (
-            f"sys.exit({exc.code!r})"
-            if isinstance(exc, SystemExit)
-            else f"{type(exc).__name__}: {exc}"
-        )
-        raise SubmissionImportError(f"importing {path.name} failed{where}: {what}") from None
-    return module
 
 
 @pytest.fixture(scope="session")
@@ -412,17 +313,7 @@ def fashion_mnist(device: Any) -> Any:
 @pytest.fixture
 def progress(request: pytest.FixtureRequest) -> Callable[[int, int], None]:
     """``progress(step, total)`` reports training progress to the CLI (at most 5 times a second)."""
-    rec = _recorder(request.config)
-    cid = check_id(request.node)
-    last = [0.0]
-
-    def report(step: int, total: int) -> None:
-        now = time.perf_counter()
-        if rec is not None and (now - last[0] >= 0.2 or step == total):
-            last[0] = now
-            rec.emit("progress", id=cid, step=step, total=total)
-
-    return report
+    return progress_reporter(_recorder(request.config), id=check_id(request.node))
 
 
 @pytest.fixture(autouse=True)

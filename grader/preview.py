@@ -2,12 +2,12 @@
 
 The student's ``fashion_pipeline()`` is built and applied in a child process
 (``python -m grader.preview_child``, see :mod:`grader.preview_child`), started by
-:func:`grader.child.run_json_child` with the protections of ``course aae samples``: its own
+:func:`grader.tool.run_tool` with the protections of ``course aae samples``: its own
 session, stdin closed, ``RLIMIT_AS`` = the spec's ``memory_mb`` (it always runs on the CPU), a
 watchdog that ends it when this process dies, and a wall-clock deadline (60 s by default) after
 which its whole process group is killed. Student code never runs in the calling process.
 
-Besides the protocol's ``error`` event, the child reports (JSON, one object a line):
+Besides the protocol's ``error`` event, the child reports (:mod:`grader.events`):
 
 - ``{"event": "stage", "name": "import" | "build" | "apply"}``: it is about to import the
   student's file, call ``fashion_pipeline()``, or apply the pipeline it returned; a timeout
@@ -15,27 +15,22 @@ Besides the protocol's ``error`` event, the child reports (JSON, one object a li
 - ``{"event": "done", "count": n, "shape": [...], "warnings": [...], "width": ..., "height":
   ...}``: the picture is written.
 
-The picture (:func:`preview_image`) is one grayscale image of 28 x 28 tiles, 8 to a row: a row
-of test images, directly under it the row of the same images after the pipeline, then the next
-pair of rows. Augmented images of another size (a ``Resize`` or a ``RandomCrop`` to another size
-in the pipeline) are scaled to 28 x 28 with nearest-neighbour for the picture, so every tile
-has the same size; the reported output shape says what the pipeline really returned.
+The picture (:func:`grader.pictures.preview_image`, drawn in the child) is one grayscale image
+of 28 x 28 tiles, 8 to a row: a row of test images, directly under it the row of the same
+images after the pipeline, then the next pair of rows. Augmented images of another size (a
+``Resize`` or a ``RandomCrop`` to another size in the pipeline) are scaled to 28 x 28 with
+nearest-neighbour for the picture, so every tile has the same size; the reported output shape
+says what the pipeline really returned.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from core.errors import UsageError
-from grader.child import ChildProgress, atomic_output, run_json_child
-from grader.samples import COLUMNS, TILE, grid_rows, grid_rows_size, paired_rows
 from grader.spec import AssignmentSpec
-
-if TYPE_CHECKING:
-    import torch
-    from PIL import Image
+from grader.tool import ChildProgress, run_tool
 
 DEFAULT_IMAGES = 16
 """Test images in the picture unless asked otherwise (2 pairs of rows of 8)."""
@@ -67,80 +62,6 @@ class PreviewResult:
     warnings: list[str]
 
 
-def preview_size(
-    count: int, *, columns: int = COLUMNS, scale: int = 2, gap: int = 2
-) -> tuple[int, int]:
-    """Width and height in pixels of :func:`preview_image`'s picture of ``count`` images.
-
-    Args:
-        count: Test images, >= 1.
-        columns: Tiles in a row.
-        scale: Integer upscaling factor of each 28 x 28 tile.
-        gap: Pixels of the output image between neighbouring tiles (not scaled).
-
-    Returns:
-        ``(width, height)``: two rows per ``ceil(count / columns)``, no margin.
-    """
-    rows = 2 * -(-count // columns)
-    return grid_rows_size(rows, columns=columns, scale=scale, gap=gap)
-
-
-def preview_image(
-    originals: torch.Tensor,
-    augmented: torch.Tensor,
-    *,
-    scale: int = 2,
-    gap: int = 2,
-    columns: int = COLUMNS,
-) -> Image.Image:
-    """One grayscale picture of test images and the same images after a pipeline.
-
-    For each group of 8 (``columns``) images: the row of originals, then directly under it the
-    row of their augmented versions, in the same order. Augmented images that are not 28 x 28
-    are first scaled to 28 x 28 with nearest-neighbour interpolation (``F.interpolate(...,
-    mode="nearest")``: output pixel ``i`` takes input pixel ``floor(i * H / 28)``). Then, as in
-    :func:`grader.samples.grid_rows`: values clipped to [0, 1] (NaN as 0) and mapped to 0..255
-    (rounded), each tile scaled by ``scale`` with nearest-neighbour, ``gap`` output pixels of
-    :data:`grader.samples.BACKGROUND` between tiles, a last row that is not full padded with
-    background.
-
-    Args:
-        originals: ``(N, 1, 28, 28)`` images, N >= 1, values in [0, 1].
-        augmented: ``(N, 1, H, W)`` images, H, W >= 1, values meant to be in [0, 1].
-        scale: Integer upscaling factor, >= 1.
-        gap: Output pixels between neighbouring tiles, >= 0.
-        columns: Tiles in a row, >= 1.
-
-    Returns:
-        A mode ``L`` image of :func:`preview_size`'s size.
-
-    Raises:
-        ValueError: a tensor has the wrong shape (the message names it), or ``scale``, ``gap``
-            or ``columns`` is out of range.
-    """
-    from torch.nn import functional as F
-
-    shape = tuple(int(d) for d in originals.shape)
-    if len(shape) != 4 or shape[1:] != (1, TILE, TILE) or shape[0] < 1:
-        raise ValueError(
-            f"originals must have shape (N, 1, 28, 28) with N >= 1, got {_shape(originals)}"
-        )
-    out_shape = tuple(int(d) for d in augmented.shape)
-    if len(out_shape) != 4 or out_shape[:2] != shape[:2] or min(out_shape[2:]) < 1:
-        raise ValueError(
-            f"augmented must have shape ({shape[0]}, 1, H, W) with H, W >= 1, "
-            f"got {_shape(augmented)}"
-        )
-    tiles = augmented.detach().float().cpu()
-    if out_shape[2:] != (TILE, TILE):
-        tiles = F.interpolate(tiles, size=(TILE, TILE), mode="nearest")
-    return grid_rows(paired_rows(originals, tiles, columns), scale=scale, gap=gap, columns=columns)
-
-
-def _shape(tensor: torch.Tensor) -> str:
-    return "(" + ", ".join(str(int(d)) for d in tensor.shape) + ")"
-
-
 def write_preview(
     spec: AssignmentSpec,
     submission: Path,
@@ -159,8 +80,8 @@ def write_preview(
     torch.Generator().manual_seed(seed))`` with ``x`` float ``(n, 1, 28, 28)`` in [0, 1] (a
     copy: a pipeline that changes its input in place does not change the originals' row), after
     ``torch.manual_seed(seed)`` for transforms that use the global generator. It then draws
-    :func:`preview_image`'s PNG into a temporary file in ``out``'s folder, which replaces ``out``
-    only when all went well.
+    :func:`grader.pictures.preview_image`'s PNG into a temporary file in ``out``'s folder,
+    which replaces ``out`` only when all went well.
 
     Args:
         spec: The ``augment`` assignment (its ``memory_mb`` limits the child).
@@ -189,19 +110,17 @@ def write_preview(
     limit = DEFAULT_TIMEOUT_S if timeout_s is None else timeout_s
     if limit <= 0:
         raise UsageError("the time limit must be positive, seconds", limit)
-    if not submission.is_file():
-        raise UsageError("submission file not found", str(submission), "check the path")
-    args = ["--submission", str(submission.resolve()), "--n", str(n), "--seed", str(seed)]
-    with atomic_output(out) as tmp_png:
-        done = run_json_child(
-            "grader.preview_child",
-            [*args, "--out", str(tmp_png.resolve())],
-            memory_mb=spec.memory_mb,
-            device="cpu",
-            limit_s=limit,
-            timeout_message=lambda progress: _timeout_message(limit, progress, submission, n),
-            process="the preview process",
-        )
+    done = run_tool(
+        "grader.preview_child",
+        ["--n", str(n), "--seed", str(seed)],
+        submission=submission,
+        out=out,
+        memory_mb=spec.memory_mb,
+        device="cpu",
+        limit_s=limit,
+        timeout_message=lambda progress: _timeout_message(limit, progress, submission, n),
+        process="the preview process",
+    )
     return PreviewResult(
         path=out,
         count=int(done["count"]),

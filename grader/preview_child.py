@@ -3,15 +3,13 @@
 :func:`grader.preview.write_preview` starts it and reads its report. It loads the Fashion-MNIST
 test images (only those: the training split is not needed), picks ``--n`` of them with
 ``--seed``, imports the student's file, calls its ``fashion_pipeline()``, applies the result
-once to the batch, saves :func:`grader.preview.preview_image`'s PNG to ``--out`` and reports
-JSON events, one a line, on the stdout it was started with (see :mod:`grader.preview` and
-:mod:`grader.child`).
+once to the batch and returns :func:`grader.pictures.preview_image`'s picture, which
+:func:`grader.tool.tool_main` saves to ``--out`` before it reports ``done`` in the events file
+(see :mod:`grader.preview` and :mod:`grader.tool`).
 
-File descriptor 1 is pointed at stderr (the parent's log) before any student code runs, so a
-``print`` in the student's file cannot garble the events. Every exception from student code,
-``SystemExit`` included, becomes one ``error`` event whose message names the exception and the
-deepest line of the student's file: ``not implemented yet: ... (augment.py, line 310, in
-fashion_pipeline)`` (:func:`grader.child.stage`).
+Every exception from student code, ``SystemExit`` included, becomes one ``error`` event whose
+message names the exception and the deepest line of the student's file: ``not implemented yet:
+... (augment.py, line 310, in fashion_pipeline)`` (:func:`grader.tool.stage`).
 """
 
 from __future__ import annotations
@@ -21,10 +19,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from core.errors import DataError
-from grader.child import Events, Failure, child_main, exit_child, stage
+from grader.events import EventWriter
+from grader.tool import Failure, exit_child, load_submission, stage, tool_main
 
 if TYPE_CHECKING:
     import torch
+    from PIL import Image
 
 PIPELINE = "fashion_pipeline"
 """The function of the student's file that returns the pipeline."""
@@ -81,7 +81,7 @@ def expect_batch(value: object, count: int) -> tuple[int, ...]:
 
 def range_warnings(augmented: torch.Tensor) -> list[str]:
     """Warnings for pipeline outputs outside [0, 1] or NaN (the picture clips them)."""
-    from grader.samples import value_range
+    from grader.pictures import value_range
 
     low, high, nan = value_range(augmented)
     warnings = []
@@ -95,24 +95,20 @@ def range_warnings(augmented: torch.Tensor) -> list[str]:
     return warnings
 
 
-def run(args: argparse.Namespace, events: Events) -> dict[str, Any]:
-    """Load, build, apply, draw and save; the ``done`` event's fields.
+def run(args: argparse.Namespace, events: EventWriter) -> tuple[Image.Image, dict[str, Any]]:
+    """Load, build, apply and draw; the picture and the ``done`` event's other fields.
 
     Raises:
         Failure: the student's code failed, or the data set is missing.
     """
     import torch
 
-    from grader.plugin import SubmissionImportError, import_submission
-    from grader.preview import preview_image
+    from grader.pictures import preview_image
 
     originals = choose_images(args.n, args.seed)
     path = Path(args.submission)
     events.emit("stage", name="import")
-    try:
-        module = import_submission(path)
-    except SubmissionImportError as exc:
-        raise Failure(str(exc)) from None
+    module = load_submission(path)
     factory = getattr(module, PIPELINE, None)
     if not callable(factory):
         raise Failure(f"{path.name} has no function {PIPELINE}: keep the skeleton's names")
@@ -132,30 +128,22 @@ def run(args: argparse.Namespace, events: Events) -> dict[str, Any]:
         augmented = pipeline(originals.clone(), generator=generator)
     shape = expect_batch(augmented, args.n)
     image = preview_image(originals, augmented)
-    image.save(args.out, format="PNG")
-    return {
+    return image, {
         "count": args.n,
         "shape": list(shape),
         "warnings": range_warnings(augmented),
-        "width": image.width,
-        "height": image.height,
     }
 
 
-def parser() -> argparse.ArgumentParser:
-    """The child's command line."""
-    p = argparse.ArgumentParser(prog="python -m grader.preview_child", description=__doc__)
-    p.add_argument("--submission", required=True, help="path of the student's file")
+def arguments(p: argparse.ArgumentParser) -> None:
+    """The child's own arguments (:func:`grader.tool.tool_main` adds the common ones)."""
     p.add_argument("--n", type=int, required=True, help="test images in the picture")
     p.add_argument("--seed", type=int, default=0, help="picks the images, seeds the pipeline")
-    p.add_argument("--out", required=True, help="where the PNG goes")
-    p.add_argument("--parent-pid", type=int, help="exit when this is no longer the parent")
-    return p
 
 
 def main(argv: list[str] | None = None) -> int:
     """Run the child; its exit status (0 done, 1 error reported)."""
-    return child_main(parser(), run, argv)
+    return tool_main("grader.preview_child", __doc__, arguments, run, argv)
 
 
 if __name__ == "__main__":

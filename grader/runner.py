@@ -1,10 +1,15 @@
 """Grade a submission in a child process: ``python -m pytest SUITE -p grader.plugin``.
 
-Student code never runs in the caller's process. The child appends JSON events to a results
-file (see :mod:`grader.plugin`); this module follows that file while the child runs, reports
-progress through a callback, enforces the attempt's wall-clock limit (the whole process group
-is killed) and, when the child dies in the middle of a check (``os._exit``, a segfault, the
-memory limit), records that check as an error and starts a new child for the checks left.
+Student code never runs in the caller's process. The child is started and supervised by
+:func:`grader.process.run_child` (own session, wall-clock deadline that kills the process group,
+memory limit, stdin closed, watchdog on this process) and appends the grading events of
+:mod:`grader.events` to an events file (see :mod:`grader.plugin`); this module follows that
+file while the child runs, reports progress through a callback and, when the child dies in the
+middle of a check (``os._exit``, a segfault, the memory limit), records that check as an error
+and starts a new child for the checks left.
+
+:func:`grade_many` grades several trusted submissions (the project's own variants) in one child,
+for the project's tests.
 """
 
 from __future__ import annotations
@@ -12,24 +17,34 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
-import os
-import signal
-import subprocess
-import sys
 import tempfile
 import time
-from collections.abc import Callable, Collection
-from dataclasses import dataclass
+from collections.abc import Callable, Collection, Sequence
+from contextlib import ExitStack
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from core.clock import utc_timestamp
 from core.errors import DataError, EnvironmentProblem, UsageError
+from grader.events import EventReader
+from grader.process import Outcome, death_reason, python_command, run_child
 from grader.results import CheckResult, GradeReport, Status
 from grader.spec import AssignmentSpec
 
+__all__ = [
+    "MAX_RESTARTS",
+    "Event",
+    "EventCallback",
+    "death_reason",
+    "default_profile",
+    "grade",
+    "grade_many",
+    "resolve_device",
+    "sha256_file",
+]
+
 MAX_RESTARTS = 3
-_POLL_S = 0.1
 
 
 @dataclass(frozen=True)
@@ -91,10 +106,42 @@ def sha256_file(path: Path) -> str:
 
 @dataclass
 class _Attempt:
-    meta: dict[str, dict[str, Any]]
-    results: dict[str, dict[str, Any]]
+    """What the events of one submission's children said so far."""
+
+    meta: dict[str, dict[str, Any]] = field(default_factory=dict)
+    results: dict[str, dict[str, Any]] = field(default_factory=dict)
     running: str | None = None
     environment: str | None = None
+    finished: bool = False
+
+    def apply(self, event: dict[str, Any], on_event: EventCallback | None) -> None:
+        """Take in one event of the grading vocabulary; pass check events to ``on_event``."""
+        kind = event["event"]
+        if kind == "collected":
+            for meta in event["checks"]:
+                self.meta.setdefault(meta["id"], meta)
+            return
+        if kind == "environment":
+            self.environment = str(event.get("message", ""))
+            return
+        if kind == "finished":
+            self.finished = True
+            return
+        cid = str(event.get("id", ""))
+        title = str(self.meta.get(cid, {}).get("title", cid))
+        if kind == "start":
+            self.running = cid
+            out = Event("start", cid, title)
+        elif kind == "progress":
+            out = Event("progress", cid, title, step=int(event["step"]), total=int(event["total"]))
+        elif kind == "result":
+            self.results[cid] = event
+            self.running = None
+            out = Event("result", cid, title, status=str(event["status"]))
+        else:
+            return
+        if on_event is not None:
+            on_event(out)
 
 
 def grade(
@@ -134,7 +181,7 @@ def grade(
     limit = budget.timeout_s if timeout_s is None else timeout_s
     start = time.perf_counter()
     deadline = start + limit
-    state = _Attempt(meta={}, results={})
+    state = _Attempt()
     notes: list[str] = []
     with tempfile.TemporaryDirectory(prefix="course-grade-") as tmp:
         workdir = Path(tmp)
@@ -143,21 +190,18 @@ def grade(
             events = workdir / f"events-{attempt}.jsonl"
             log = workdir / f"child-{attempt}.log"
             skipped = ",".join([*skip, *state.results])
-            code, timed_out = _run_child(
-                spec,
-                submission,
-                device,
-                profile,
-                events,
-                log,
-                workdir,
-                skipped,
-                deadline,
-                state,
-                on_event,
-            )
+            args = _pytest_args(spec, submission, device, profile, events, workdir, skipped)
+            events.touch()
+            with EventReader(events) as reader:
+
+                def poll(reader: EventReader = reader) -> bool:
+                    for event in reader.read():
+                        state.apply(event, on_event)
+                    return False
+
+                outcome = _run_grading_child(spec, device, args, workdir, log, deadline, poll)
             running = state.running
-            if timed_out:
+            if outcome.timed_out:
                 notes.append(f"grading stopped at the attempt's {limit:.0f} s limit")
                 if running:
                     state.results[running] = {
@@ -172,7 +216,7 @@ def grade(
                 )
             if running is None:
                 break
-            reason = death_reason(code)
+            reason = death_reason(outcome.returncode)
             restarted = " and was restarted" if attempt < MAX_RESTARTS else ""
             notes.append(f"the grading process {reason} during {running!r}{restarted}")
             state.results[running] = {
@@ -197,6 +241,215 @@ def grade(
                 )
     if state.environment:
         raise DataError("grading needs data this machine lacks", state.environment)
+    return _report(
+        spec,
+        submission,
+        state,
+        device=device,
+        profile=profile,
+        limit=limit,
+        notes=notes,
+        started_at=started_at,
+        digest=digest,
+        duration_s=time.perf_counter() - start,
+    )
+
+
+def grade_many(
+    spec: AssignmentSpec,
+    submissions: Sequence[Path],
+    *,
+    device: str = "cpu",
+    profile: str = "quick",
+    skip: Collection[str] = (),
+    timeout_s: float | None = None,
+) -> list[GradeReport]:
+    """Grade several TRUSTED submissions in one child process, for the project's own tests.
+
+    One child (``python -m grader.batch``) runs the suite once per submission, in order, in the
+    same process (``pytest.main`` each time, with its own events file and ``--submission``),
+    which saves starting Python and importing torch for each. There is no isolation between
+    the submissions: what one leaves behind (modules its file imported, global state of torch
+    or of the suite's module, threads) is there for the next. Use it only for files whose
+    behaviour is known, such as the variants the project's tests make from the solutions;
+    students' files go through :func:`grade`.
+
+    A crash costs time, never a wrong report: when the child dies, or a submission runs past
+    its limit (``timeout_s``, counted from when the previous one finished), every submission
+    it had not finished (and one whose run went wrong in any other way: a check without a
+    result, missing data, a suite that cannot be collected) is graded again on its own with
+    :func:`grade`.
+
+    Args:
+        spec: The assignment.
+        submissions: The files, in order.
+        device: ``cpu`` or ``cuda`` (already resolved, see :func:`resolve_device`).
+        profile: ``quick`` or ``full``.
+        skip: Check ids not to run, for every submission.
+        timeout_s: Wall-clock limit of each submission in seconds; the profile's by default.
+
+    Returns:
+        One report per submission, in order, each equal to what ``grade(spec, submission,
+        device=device, profile=profile, skip=skip, timeout_s=timeout_s)`` returns except for
+        the durations and ``started_at``.
+
+    Raises:
+        UsageError: a submission file does not exist.
+        DataError: the suite needs data the machine lacks.
+        EnvironmentProblem: the grading process could not start or collect the suite.
+    """
+    budget = spec.profile(profile)
+    for submission in submissions:
+        if not submission.is_file():
+            raise UsageError("submission file not found", str(submission), "check the path")
+    limit = budget.timeout_s if timeout_s is None else timeout_s
+    digests = [sha256_file(s) for s in submissions]
+    states = [_Attempt() for _ in submissions]
+    started_at = [""] * len(submissions)
+    starts = [0.0] * len(submissions)
+    ends = [0.0] * len(submissions)
+    done = 0  # submissions the child has finished
+    with tempfile.TemporaryDirectory(prefix="course-grade-many-") as tmp, ExitStack() as files:
+        workdir = Path(tmp)
+        (workdir / "pytest.ini").write_text("[pytest]\n", encoding="utf-8")
+        runs: list[list[str]] = []
+        readers: list[EventReader] = []
+        for index, submission in enumerate(submissions):
+            events = workdir / f"events-{index}.jsonl"
+            runs.append(
+                _pytest_args(spec, submission, device, profile, events, workdir, ",".join(skip))
+            )
+            events.touch()
+            readers.append(files.enter_context(EventReader(events)))
+        job = workdir / "job.json"
+        job.write_text(json.dumps(runs), encoding="utf-8")
+        if submissions:
+            started_at[0], starts[0] = utc_timestamp(), time.perf_counter()
+
+        def poll() -> bool:
+            nonlocal done
+            while done < len(submissions):
+                for event in readers[done].read():
+                    states[done].apply(event, None)
+                now = time.perf_counter()
+                if not states[done].finished:
+                    if now > starts[done] + limit:
+                        raise _SubmissionTimeout
+                    return False
+                ends[done] = now
+                done += 1
+                if done < len(submissions):
+                    started_at[done], starts[done] = utc_timestamp(), now
+            return True
+
+        if submissions:
+            command = python_command("grader.batch", ["--job", str(job)])
+            # past a submission's limit, poll raises: the child is killed, and what it had
+            # not finished is graded alone below
+            with contextlib.suppress(_SubmissionTimeout):
+                run_child(
+                    command,
+                    workdir=workdir,
+                    log=workdir / "child.log",
+                    memory_mb=spec.memory_mb,
+                    device=device,
+                    deadline=time.perf_counter() + limit * len(submissions),
+                    poll=poll,
+                )
+    reports: list[GradeReport] = []
+    for index, submission in enumerate(submissions):
+        state = states[index]
+        clean = (
+            index < done
+            and state.meta
+            and state.running is None
+            and state.environment is None
+            and all(cid in state.results for cid in state.meta)
+        )
+        if not clean:
+            reports.append(
+                grade(
+                    spec, submission, device=device, profile=profile, skip=skip, timeout_s=timeout_s
+                )
+            )
+            continue
+        report = _report(
+            spec,
+            submission,
+            state,
+            device=device,
+            profile=profile,
+            limit=limit,
+            notes=[],
+            started_at=started_at[index],
+            digest=digests[index],
+            duration_s=ends[index] - starts[index],
+        )
+        reports.append(report)
+    return reports
+
+
+class _SubmissionTimeout(Exception):
+    """A submission of :func:`grade_many`'s child ran past its limit (the child is killed)."""
+
+
+def _pytest_args(
+    spec: AssignmentSpec,
+    submission: Path,
+    device: str,
+    profile: str,
+    events: Path,
+    workdir: Path,
+    skip: str,
+) -> list[str]:
+    """pytest's arguments for grading ``submission`` (after ``python -m pytest``)."""
+    args = [
+        str(spec.suite),
+        "-p", "grader.plugin", "-c", str(workdir / "pytest.ini"), "--rootdir", str(workdir),
+        "-p", "no:cacheprovider", "-q", "--tb=short", "--no-header",
+        "--assignment-dir", str(spec.folder), "--submission", str(submission.resolve()),
+        "--device", device, "--profile", profile, "--results", str(events),
+    ]  # fmt: skip
+    if skip:
+        args += ["--skip-checks", skip]
+    return args
+
+
+def _run_grading_child(
+    spec: AssignmentSpec,
+    device: str,
+    args: list[str],
+    workdir: Path,
+    log: Path,
+    deadline: float,
+    poll: Callable[[], bool],
+) -> Outcome:
+    """Run ``python -m pytest <args>`` (with ``--parent-pid``) to its end or the deadline."""
+    return run_child(
+        python_command("pytest", args),
+        workdir=workdir,
+        log=log,
+        memory_mb=spec.memory_mb,
+        device=device,
+        deadline=deadline,
+        poll=poll,
+    )
+
+
+def _report(
+    spec: AssignmentSpec,
+    submission: Path,
+    state: _Attempt,
+    *,
+    device: str,
+    profile: str,
+    limit: float,
+    notes: list[str],
+    started_at: str,
+    digest: str,
+    duration_s: float,
+) -> GradeReport:
+    """The report of one submission from what its children said."""
     checks = [_check(cid, meta, state.results.get(cid), limit) for cid, meta in state.meta.items()]
     return GradeReport(
         assignment=spec.name,
@@ -204,133 +457,13 @@ def grade(
         max_score=sum(c.max_points for c in checks),
         device=device,
         profile=profile,
-        duration_s=time.perf_counter() - start,
+        duration_s=duration_s,
         checks=checks,
         submission=str(submission.resolve()),
         submission_sha256=digest,
         started_at=started_at,
         note="; ".join(notes),
     )
-
-
-def _run_child(
-    spec: AssignmentSpec,
-    submission: Path,
-    device: str,
-    profile: str,
-    events: Path,
-    log: Path,
-    workdir: Path,
-    skip: str,
-    deadline: float,
-    state: _Attempt,
-    on_event: EventCallback | None,
-) -> tuple[int, bool]:
-    """Run one child to its end or the deadline; returns (exit code, timed out)."""
-    events.touch()
-    command = [
-        sys.executable, "-m", "pytest", str(spec.suite),
-        "-p", "grader.plugin", "-c", str(workdir / "pytest.ini"), "--rootdir", str(workdir),
-        "-p", "no:cacheprovider", "-q", "--tb=short", "--no-header",
-        "--assignment-dir", str(spec.folder), "--submission", str(submission.resolve()),
-        "--device", device, "--profile", profile, "--results", str(events),
-        "--parent-pid", str(os.getpid()),
-    ]  # fmt: skip
-    if skip:
-        command += ["--skip-checks", skip]
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST_")}
-    env.update(PYTHONDONTWRITEBYTECODE="1", PYTEST_DISABLE_PLUGIN_AUTOLOAD="1")
-    memory = spec.memory_mb * 1024 * 1024 if device == "cpu" else None
-    with log.open("wb") as out, events.open("r", encoding="utf-8") as reader:
-        proc = subprocess.Popen(
-            command,
-            cwd=workdir,
-            stdin=subprocess.DEVNULL,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            env=env,
-            start_new_session=True,
-            preexec_fn=(lambda: limit_memory(memory)) if memory else None,
-        )
-        timed_out = False
-        try:
-            while proc.poll() is None:
-                _follow(reader, state, on_event)
-                if time.perf_counter() > deadline:
-                    timed_out = True
-                    break
-                time.sleep(_POLL_S)
-        finally:  # deadline, Ctrl-C or any error here: never leave the child running
-            if proc.poll() is None:
-                kill_group(proc)
-            proc.wait()
-        _follow(reader, state, on_event)
-    return proc.returncode, timed_out
-
-
-def limit_memory(limit: int) -> None:
-    """Cap this process's address space (``RLIMIT_AS``) at ``limit`` bytes, when allowed.
-
-    Meant as a ``preexec_fn``: it runs in the child between fork and exec.
-    """
-    import resource
-
-    with contextlib.suppress(ValueError, OSError):
-        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-
-
-def kill_group(proc: subprocess.Popen[bytes]) -> None:
-    """SIGKILL the process group of ``proc`` (started with ``start_new_session=True``)."""
-    with contextlib.suppress(ProcessLookupError, PermissionError):
-        os.killpg(proc.pid, signal.SIGKILL)
-
-
-def _follow(reader: Any, state: _Attempt, on_event: EventCallback | None) -> None:
-    """Apply every complete event line written since the last call."""
-    while True:
-        position = reader.tell()
-        line = reader.readline()
-        if not line.endswith("\n"):
-            reader.seek(position)
-            return
-        try:
-            event = json.loads(line)
-        except json.JSONDecodeError:
-            continue
-        kind = event.get("event")
-        if kind == "collected":
-            for meta in event["checks"]:
-                state.meta.setdefault(meta["id"], meta)
-            continue
-        if kind == "environment":
-            state.environment = str(event.get("message", ""))
-            continue
-        cid = str(event.get("id", ""))
-        title = str(state.meta.get(cid, {}).get("title", cid))
-        if kind == "start":
-            state.running = cid
-            out = Event("start", cid, title)
-        elif kind == "progress":
-            out = Event("progress", cid, title, step=int(event["step"]), total=int(event["total"]))
-        elif kind == "result":
-            state.results[cid] = event
-            state.running = None
-            out = Event("result", cid, title, status=str(event["status"]))
-        else:
-            continue
-        if on_event is not None:
-            on_event(out)
-
-
-def death_reason(code: int) -> str:
-    """How a child process ended, from its return code: ``exited with code 3``, ``was killed
-    by SIGSEGV``."""
-    if code < 0:
-        try:
-            return f"was killed by {signal.Signals(-code).name}"
-        except ValueError:
-            return f"was killed by signal {-code}"
-    return f"exited with code {code}"
 
 
 def _check(

@@ -3,15 +3,13 @@
 :func:`grader.samples.write_samples` starts it and reads its report. It imports the student's
 file, seeds torch, builds ``AAE(**prior_params(profile.params))`` on the device, trains it with
 :func:`grader.generative.train_aae`, draws 64 prior samples and the reconstructions of the
-first 32 test images, saves :func:`grader.samples.grid_image`'s PNG to ``--out`` and reports
-JSON events, one a line, on the stdout it was started with (see :mod:`grader.samples` and
-:mod:`grader.child`).
+first 32 test images, and returns :func:`grader.pictures.grid_image`'s picture, which
+:func:`grader.tool.tool_main` saves to ``--out`` before it reports ``done`` in the events file
+(see :mod:`grader.samples` and :mod:`grader.tool`).
 
-File descriptor 1 is pointed at stderr (the parent's log) before any student code runs, so a
-``print`` in the student's file cannot garble the events. Every exception from student code,
-``SystemExit`` included, becomes one ``error`` event whose message names the exception and the
-deepest line of the student's file: ``not implemented yet: AAE.__init__: ... (aae.py, line
-164, in __init__)`` (:func:`grader.child.stage`).
+Every exception from student code, ``SystemExit`` included, becomes one ``error`` event whose
+message names the exception and the deepest line of the student's file: ``not implemented yet:
+AAE.__init__: ... (aae.py, line 164, in __init__)`` (:func:`grader.tool.stage`).
 """
 
 from __future__ import annotations
@@ -22,11 +20,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from core.errors import DataError
-from grader.child import Events, Failure, child_main, exit_child, progress_reporter, stage
+from grader.events import EventWriter, progress_reporter
 from grader.spec import parse_spec
+from grader.tool import Failure, exit_child, load_submission, stage, tool_main
 
 if TYPE_CHECKING:
     import torch
+    from PIL import Image
 
 
 def expect_images(what: str, value: object, count: int) -> None:
@@ -43,7 +43,7 @@ def expect_images(what: str, value: object, count: int) -> None:
 
 def range_warnings(samples: torch.Tensor, reconstructions: torch.Tensor) -> list[str]:
     """Warnings for decoder outputs outside [0, 1] or NaN (the picture clips them)."""
-    from grader.samples import value_range
+    from grader.pictures import value_range
 
     found: list[str] = []
     low, high = math.inf, -math.inf
@@ -67,8 +67,8 @@ def range_warnings(samples: torch.Tensor, reconstructions: torch.Tensor) -> list
     return warnings
 
 
-def run(args: argparse.Namespace, events: Events) -> dict[str, Any]:
-    """Train, draw and save; the ``done`` event's fields.
+def run(args: argparse.Namespace, events: EventWriter) -> tuple[Image.Image, dict[str, Any]]:
+    """Train and draw; the picture and the ``done`` event's other fields.
 
     Raises:
         Failure: the student's code failed, or the data set is missing.
@@ -77,17 +77,14 @@ def run(args: argparse.Namespace, events: Events) -> dict[str, Any]:
 
     from grader.data import load_fashion_mnist
     from grader.generative import images_01, prior_params, reconstruction_mse, train_aae
-    from grader.plugin import SubmissionImportError, import_submission
-    from grader.samples import RECONSTRUCTIONS, SAMPLES, grid_image
+    from grader.pictures import grid_image
+    from grader.samples import RECONSTRUCTIONS, SAMPLES
 
     spec = parse_spec(Path(args.assignment_dir) / "assignment.yaml")
     profile = spec.profile(args.profile)
     path = Path(args.submission)
     device = torch.device(args.device)
-    try:
-        module = import_submission(path)
-    except SubmissionImportError as exc:
-        raise Failure(str(exc)) from None
+    module = load_submission(path)
     aae_class = getattr(module, "AAE", None)
     if not isinstance(aae_class, type):
         raise Failure(f"{path.name} has no class AAE: keep the skeleton's names")
@@ -124,34 +121,26 @@ def run(args: argparse.Namespace, events: Events) -> dict[str, Any]:
         )
         recon_mse = reconstruction_mse(model.encoder, model.decoder, data.test_images)
     image = grid_image(samples, originals, reconstructions)
-    image.save(args.out, format="PNG")
-    return {
+    return image, {
         "steps": trained.steps,
         "seconds": round(trained.seconds, 3),
         "recon_mse": recon_mse,
         "warnings": range_warnings(samples, reconstructions),
-        "width": image.width,
-        "height": image.height,
     }
 
 
-def parser() -> argparse.ArgumentParser:
-    """The child's command line."""
-    p = argparse.ArgumentParser(prog="python -m grader.sample_child", description=__doc__)
+def arguments(p: argparse.ArgumentParser) -> None:
+    """The child's own arguments (:func:`grader.tool.tool_main` adds the common ones)."""
     p.add_argument("--assignment-dir", required=True, help="folder holding assignment.yaml")
-    p.add_argument("--submission", required=True, help="path of the student's file")
     p.add_argument("--device", default="cpu", help="cpu or cuda")
     p.add_argument("--profile", default="quick", help="quick or full")
     p.add_argument("--steps", type=int, required=True, help="training steps")
     p.add_argument("--seed", type=int, default=0, help="seeds init, batches and prior draws")
-    p.add_argument("--out", required=True, help="where the PNG goes")
-    p.add_argument("--parent-pid", type=int, help="exit when this is no longer the parent")
-    return p
 
 
 def main(argv: list[str] | None = None) -> int:
     """Run the child; its exit status (0 done, 1 error reported)."""
-    return child_main(parser(), run, argv)
+    return tool_main("grader.sample_child", __doc__, arguments, run, argv)
 
 
 if __name__ == "__main__":

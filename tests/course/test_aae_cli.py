@@ -12,7 +12,7 @@ from PIL import Image
 
 from course.cli import cli
 from grader.data import find_dataset
-from grader.samples import grid_size
+from grader.pictures import grid_size
 from grader.spec import load_assignment
 
 needs_data = pytest.mark.skipif(

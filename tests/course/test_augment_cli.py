@@ -15,7 +15,7 @@ from PIL import Image
 
 from course.cli import cli
 from grader.data import find_dataset
-from grader.preview import preview_size
+from grader.pictures import preview_size
 from grader.spec import solutions_root
 
 needs_data = pytest.mark.skipif(

@@ -8,9 +8,7 @@ check.
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from tests.grader.variants import Edits, write_edited, wrong_header
+from tests.grader.variants import Edits, wrong_header
 
 
 def _header(text: str) -> tuple[str, str]:
@@ -178,9 +176,3 @@ def generator_loss(d_fake: torch.Tensor) -> torch.Tensor:
         ),
     ],
 }
-
-
-def write_variant(name: str, folder: Path) -> Path:
-    """Write variant ``name`` (wrong or correct) as ``folder/aae.py`` and return its path."""
-    edits = WRONG[name] if name in WRONG else CORRECT[name]
-    return write_edited("aae.py", name, edits, folder)

@@ -8,9 +8,7 @@ every check.
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from tests.grader.variants import Edits, write_edited, wrong_header
+from tests.grader.variants import Edits, wrong_header
 
 
 def _header(text: str) -> tuple[str, str]:
@@ -169,9 +167,3 @@ CORRECT: dict[str, Edits] = {
         ),
     ],
 }
-
-
-def write_variant(name: str, folder: Path) -> Path:
-    """Write variant ``name`` (wrong or correct) as ``folder/augment.py`` and return its path."""
-    edits = WRONG[name] if name in WRONG else CORRECT[name]
-    return write_edited("augment.py", name, edits, folder)

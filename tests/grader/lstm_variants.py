@@ -9,9 +9,7 @@ submission because it was not written like ours.
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from tests.grader.variants import Edits, write_edited, wrong_header
+from tests.grader.variants import Edits, wrong_header
 
 
 def _header(text: str) -> tuple[str, str]:
@@ -193,9 +191,3 @@ CORRECT: dict[str, Edits] = {
         ),
     ],
 }
-
-
-def write_variant(name: str, folder: Path) -> Path:
-    """Write the wrong or correct variant ``name`` to ``folder/lstm.py`` and return the path."""
-    edits = WRONG.get(name) or CORRECT[name]
-    return write_edited("lstm.py", name, edits, folder)

@@ -1,17 +1,15 @@
 # ruff: noqa: E501  (edit texts are data; wrapping them would obscure the code they change)
 """Deliberately wrong ResNet submissions, as edits of the reference solution.
 
-Each variant is the solution with one realistic bug: ``VARIANTS[name]`` lists ``(old, new)``
-text replacements that :func:`write_variant` applies to ``solutions/resnet.py``. Keeping them as
+Each variant is the solution with one realistic bug: ``WRONG[name]`` lists ``(old, new)``
+text replacements that :func:`tests.grader.variants.write_edited` applies to ``solutions/resnet.py``. Keeping them as
 edits (not copies) means a change to the solution carries into every variant, and an edit whose
 ``old`` text no longer appears exactly once fails loudly instead of testing something else.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from tests.grader.variants import edited_source, write_edited
+from tests.grader.variants import Edits
 
 DESCRIPTIONS: dict[str, str] = {
     "missing_bn": "no BatchNorm anywhere (no `bn1`/`bn2`/`bn3` attributes, none in the stem or projection); convs have `bias=True` instead.",
@@ -22,7 +20,7 @@ DESCRIPTIONS: dict[str, str] = {
     "wrong_expansion": "`Bottleneck.expansion = 2`, so Bottleneck outputs `2 * width` channels (BasicBlock and resnet18/34 are unaffected).",
 }
 
-VARIANTS: dict[str, list[tuple[str, str]]] = {
+WRONG: dict[str, Edits] = {
     "missing_bn": [
         (
             '"""Reference solution of the ResNet assignment.\n',
@@ -177,12 +175,17 @@ VARIANTS: dict[str, list[tuple[str, str]]] = {
     ],
 }
 
-
-def variant_source(name: str) -> str:
-    """The solution's source with variant ``name``'s edits applied."""
-    return edited_source("resnet.py", name, VARIANTS[name])
-
-
-def write_variant(name: str, folder: Path) -> Path:
-    """Write variant ``name`` to ``folder/resnet.py`` and return the path."""
-    return write_edited("resnet.py", name, VARIANTS[name], folder)
+CORRECT: dict[str, Edits] = {
+    "functional_relu_inplace_add": [
+        # the shortcut first, torch.relu instead of the module, and an in-place addition
+        (
+            "        out = self.relu(self.bn1(self.conv1(x)))\n        out = self.bn2(self.conv2(out))\n        return self.relu(out + self.shortcut(x))\n",
+            "        identity = self.shortcut(x)\n        out = torch.relu(self.bn1(self.conv1(x)))\n        out = self.bn2(self.conv2(out))\n        out += identity\n        return torch.relu(out)\n",
+        ),
+        (
+            "        out = self.relu(self.bn2(self.conv2(out)))\n        out = self.bn3(self.conv3(out))\n        return self.relu(out + self.shortcut(x))\n",
+            "        out = torch.relu(self.bn2(self.conv2(out)))\n        out = self.bn3(self.conv3(out))\n        out += self.shortcut(x)\n        return torch.relu(out)\n",
+        ),
+    ],
+}
+"""Other correct ways to write the same network, which must pass every check."""

@@ -1,5 +1,5 @@
-"""`grader.preview` (the picture and the child process behind `course augment preview`) and the
-helpers of `grader.preview_child`.
+"""`grader.preview` (the child process behind `course augment preview`), its picture
+(`grader.pictures.preview_image`) and the helpers of `grader.preview_child`.
 
 The picture is checked pixel by pixel on tensors made here. Each `write_preview` test starts a
 child process that imports torch and the Fashion-MNIST test images (about 2 s); the
@@ -20,12 +20,12 @@ import torch
 from PIL import Image
 
 from core.errors import SubmissionError, UsageError
-from grader.child import Failure as ChildFailure
 from grader.data import find_dataset
-from grader.preview import preview_image, preview_size, write_preview
+from grader.pictures import BACKGROUND, preview_image, preview_size
+from grader.preview import write_preview
 from grader.preview_child import choose_images, expect_batch, range_warnings
-from grader.samples import BACKGROUND
 from grader.spec import AssignmentSpec, load_assignment, solutions_root
+from grader.tool import Failure as ChildFailure
 from tests.grader.reports import line_of
 
 needs_data = pytest.mark.skipif(

@@ -17,8 +17,8 @@ import torch
 
 from core.errors import AssignmentError, EnvironmentProblem, UsageError
 from grader.results import GradeReport
-from grader.runner import Event, default_profile, grade, resolve_device
-from grader.spec import AssignmentSpec, parse_spec
+from grader.runner import Event, default_profile, grade, grade_many, resolve_device
+from grader.spec import AssignmentSpec, load_assignment, parse_spec
 
 SPEC_YAML = """\
 title: Fake assignment for the runner's tests
@@ -737,4 +737,70 @@ def test_training_check_uses_the_profile_limit_and_says_the_machine_may_be_busy(
     assert report.checks[1].message.startswith(
         "training did not finish within 2 s, the profile's limit, set far above what a correct "
         "solution needs on an idle machine: if other programs were busy, grade again"
+    )
+
+
+# --- grade_many: trusted submissions in one child -------------------------------------------------
+
+
+def _comparable(report: GradeReport) -> tuple[object, ...]:
+    """Everything of a report but its durations and start time."""
+    return (
+        report.assignment,
+        report.score,
+        report.max_score,
+        report.device,
+        report.profile,
+        report.submission,
+        report.submission_sha256,
+        report.note,
+        [
+            (c.id, c.title, c.status, c.points, c.max_points, c.visibility, c.message, c.hint)
+            for c in report.checks
+        ],
+    )
+
+
+def test_grade_many_gives_the_reports_of_grading_each_alone(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The solution and the skeleton (both ``resnet.py``) are graded in the batch's one child;
+    the file that kills it at import, and the solution after it, are graded again alone."""
+    import grader.runner
+
+    spec = load_assignment("resnet")
+    crash = tmp_path / "crash" / "resnet.py"
+    crash.parent.mkdir()
+    crash.write_text("import os\n\nos._exit(3)\n", encoding="utf-8")
+    skip = ["accuracy"]  # nothing trains
+    again: list[Path] = []
+
+    def grade_again(spec: AssignmentSpec, submission: Path, **kwargs: object) -> GradeReport:
+        again.append(submission)
+        return grade(spec, submission, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(grader.runner, "grade", grade_again)
+    batch = grade_many(spec, [spec.solution, spec.skeleton, crash, spec.solution], skip=skip)
+    monkeypatch.undo()
+    assert again == [crash, spec.solution]
+    alone = [grade(spec, path, skip=skip) for path in (spec.solution, spec.skeleton, crash)]
+    assert [_comparable(r) for r in batch] == [_comparable(r) for r in [*alone, alone[0]]]
+    solution, skeleton, crashed, _ = batch
+    assert solution.full_marks
+    assert "accuracy" not in [c.id for c in solution.checks]
+    assert {c.status for c in skeleton.checks} == {"error"}
+    assert skeleton.checks[0].message.startswith("not implemented yet (resnet.py, line ")
+    assert crashed.note.startswith(
+        "the grading process exited with code 3 during 'basic_block_shapes' and was restarted"
+    )
+    assert all(r.duration_s > 0 for r in batch)
+
+
+def test_grade_many_of_nothing_and_of_a_missing_file(tmp_path: Path) -> None:
+    spec = _spec(tmp_path, IMPORT_SUITE)
+    assert grade_many(spec, []) == []
+    with pytest.raises(UsageError) as info:
+        grade_many(spec, [_submission(tmp_path, "fake.py", CORRECT), tmp_path / "nope.py"])
+    assert (
+        info.value.message == f"submission file not found: {tmp_path / 'nope.py'}. check the path"
     )

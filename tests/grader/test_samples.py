@@ -1,5 +1,5 @@
-"""`grader.samples` (the picture and the child process behind `course aae samples`) and the
-helpers of `grader.sample_child`.
+"""`grader.samples` (the child process behind `course aae samples`), its picture
+(`grader.pictures.grid_image`) and the helpers of `grader.sample_child`.
 
 The picture is checked pixel by pixel on tensors made here. Each `write_samples` test starts a
 child process that imports torch and trains for at most 3 steps on real Fashion-MNIST (a few
@@ -18,13 +18,13 @@ import torch
 from PIL import Image
 
 from core.errors import SubmissionError, UsageError
-from grader.child import Failure as ChildFailure
-from grader.child import describe
 from grader.data import find_dataset
-from grader.plugin import import_submission
+from grader.pictures import BACKGROUND, grid_image, grid_size
 from grader.sample_child import expect_images, range_warnings
-from grader.samples import BACKGROUND, grid_image, grid_size, write_samples
+from grader.samples import write_samples
 from grader.spec import AssignmentSpec, load_assignment
+from grader.student import describe, import_submission
+from grader.tool import Failure as ChildFailure
 from tests.grader.variants import Edits, write_edited, wrong_header
 
 needs_data = pytest.mark.skipif(
@@ -191,13 +191,13 @@ def test_describe_points_at_the_students_line(tmp_path: Path) -> None:
         try:
             getattr(module, name)()
         except BaseException as exc:  # SystemExit too
-            messages.append(describe(exc, path, "training"))
+            messages.append(describe(exc, path, stage="training"))
     assert messages == [
         "not implemented yet: todo: see README (student.py, line 3, in todo)",
         "your code raised ValueError: bad value (student.py, line 5, in bad)",
         "your code called sys.exit(3) (student.py, line 7, in leave)",
     ]
-    assert describe(TypeError("train_step returned None"), path, "training") == (
+    assert describe(TypeError("train_step returned None"), path, stage="training") == (
         "training failed: TypeError: train_step returned None"
     )
 
