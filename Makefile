@@ -78,7 +78,7 @@ lint: $(VENV)/.installed
 	$(VENV)/bin/mypy
 
 test: setup lint
-	$(VENV)/bin/pytest -q
+	OMP_NUM_THREADS=1 $(VENV)/bin/pytest -q -n auto --dist loadscope --no-loadscope-reorder
 
 clean:
 	rm -rf $(DEMO) .mypy_cache .ruff_cache

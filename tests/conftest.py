@@ -10,6 +10,9 @@ import pytest
 from click.testing import CliRunner
 from rich.console import Console
 
+# The suite registry holds assertions of its own; show their values when they fail.
+pytest.register_assert_rewrite("tests.grader.registry")
+
 
 @pytest.fixture
 def db_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
@@ -31,3 +34,9 @@ def runner(db_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[CliRunner
 def console() -> Console:
     """A rich console that writes plain text (no colour) to a StringIO, 100 columns wide."""
     return Console(file=io.StringIO(), width=100, color_system=None, legacy_windows=False)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The tests that train go first, in the order they were collected (the longest first),
+    so that under pytest-xdist the long ones start at once instead of ending the run alone."""
+    items.sort(key=lambda item: item.get_closest_marker("training") is None)
