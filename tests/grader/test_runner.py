@@ -18,7 +18,7 @@ import torch
 from core.errors import AssignmentError, EnvironmentProblem, UsageError
 from grader.results import GradeReport
 from grader.runner import Event, default_profile, grade, grade_many, resolve_device
-from grader.spec import AssignmentSpec, load_assignment, parse_spec
+from grader.spec import AssignmentSpec, parse_spec
 
 SPEC_YAML = """\
 title: Fake assignment for the runner's tests
@@ -764,15 +764,19 @@ def _comparable(report: GradeReport) -> tuple[object, ...]:
 def test_grade_many_gives_the_reports_of_grading_each_alone(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The solution and the skeleton (both ``resnet.py``) are graded in the batch's one child;
-    the file that kills it at import, and the solution after it, are graded again alone."""
+    """A correct and a mixed file (both ``fake.py``) are graded in the batch's one child; the
+    file that kills it at import, and the correct one after it, are graded again alone. (The
+    real suites are graded in batches by tests/grader/test_suites.py.)"""
     import grader.runner
 
-    spec = load_assignment("resnet")
-    crash = tmp_path / "crash" / "resnet.py"
+    spec = _spec(tmp_path, MAIN_SUITE)
+    correct = _submission(tmp_path, "fake.py", CORRECT)
+    mixed = tmp_path / "mixed" / "fake.py"
+    mixed.parent.mkdir()
+    mixed.write_text(MIXED, encoding="utf-8")
+    crash = tmp_path / "crash" / "fake.py"
     crash.parent.mkdir()
     crash.write_text("import os\n\nos._exit(3)\n", encoding="utf-8")
-    skip = ["accuracy"]  # nothing trains
     again: list[Path] = []
 
     def grade_again(spec: AssignmentSpec, submission: Path, **kwargs: object) -> GradeReport:
@@ -780,18 +784,16 @@ def test_grade_many_gives_the_reports_of_grading_each_alone(
         return grade(spec, submission, **kwargs)  # type: ignore[arg-type]
 
     monkeypatch.setattr(grader.runner, "grade", grade_again)
-    batch = grade_many(spec, [spec.solution, spec.skeleton, crash, spec.solution], skip=skip)
+    batch = grade_many(spec, [correct, mixed, crash, correct])
     monkeypatch.undo()
-    assert again == [crash, spec.solution]
-    alone = [grade(spec, path, skip=skip) for path in (spec.solution, spec.skeleton, crash)]
+    assert again == [crash, correct]
+    alone = [grade(spec, path) for path in (correct, mixed, crash)]
     assert [_comparable(r) for r in batch] == [_comparable(r) for r in [*alone, alone[0]]]
-    solution, skeleton, crashed, _ = batch
+    solution, wrong, crashed, _ = batch
     assert solution.full_marks
-    assert "accuracy" not in [c.id for c in solution.checks]
-    assert {c.status for c in skeleton.checks} == {"error"}
-    assert skeleton.checks[0].message.startswith("not implemented yet (resnet.py, line ")
+    assert {c.status for c in wrong.checks} >= {"failed", "error"}
     assert crashed.note.startswith(
-        "the grading process exited with code 3 during 'basic_block_shapes' and was restarted"
+        "the grading process exited with code 3 during 'add' and was restarted"
     )
     assert all(r.duration_s > 0 for r in batch)
 
