@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
+import os
+import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -12,6 +14,24 @@ from rich.console import Console
 
 # The suite registry holds assertions of its own; show their values when they fail.
 pytest.register_assert_rewrite("tests.grader.registry")
+
+
+@pytest.fixture
+def local_tz() -> Iterator[Callable[[str], None]]:
+    """``local_tz("KST-9")`` sets the process's local time zone (a POSIX TZ string) for the
+    test; the zone before it is restored afterwards."""
+    saved = os.environ.get("TZ")
+
+    def use(tz: str) -> None:
+        os.environ["TZ"] = tz
+        time.tzset()
+
+    yield use
+    if saved is None:
+        os.environ.pop("TZ", None)
+    else:
+        os.environ["TZ"] = saved
+    time.tzset()
 
 
 @pytest.fixture

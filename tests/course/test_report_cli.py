@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import json
-import os
-import time
-from collections.abc import Iterator
+from collections.abc import Callable
 from contextlib import closing
 from datetime import datetime, timezone
 from pathlib import Path
@@ -25,17 +23,9 @@ NOW = datetime(2026, 11, 21, 15, 0, tzinfo=timezone.utc)  # Saturday of 2026-W47
 
 
 @pytest.fixture
-def utc_local_time() -> Iterator[None]:
+def utc_local_time(local_tz: Callable[[str], None]) -> None:
     """Grade attempts get their day in local time: make that UTC."""
-    saved = os.environ.get("TZ")
-    os.environ["TZ"] = "UTC0"
-    time.tzset()
-    yield
-    if saved is None:
-        os.environ.pop("TZ", None)
-    else:
-        os.environ["TZ"] = saved
-    time.tzset()
+    local_tz("UTC0")
 
 
 def _run(runner: CliRunner, *args: str) -> str:

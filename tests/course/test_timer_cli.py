@@ -6,9 +6,7 @@ so a mix-up of UTC and local time shows as a 9-hour difference on any machine.
 
 from __future__ import annotations
 
-import os
-import time
-from collections.abc import Iterator
+from collections.abc import Callable
 from contextlib import closing
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
@@ -38,16 +36,8 @@ class Clock:
 
 
 @pytest.fixture(autouse=True)
-def korean_time() -> Iterator[None]:
-    saved = os.environ.get("TZ")
-    os.environ["TZ"] = "KST-9"
-    time.tzset()
-    yield
-    if saved is None:
-        os.environ.pop("TZ", None)
-    else:
-        os.environ["TZ"] = saved
-    time.tzset()
+def korean_time(local_tz: Callable[[str], None]) -> None:
+    local_tz("KST-9")
 
 
 @pytest.fixture

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import os
 import sqlite3
-import time
 from collections.abc import Callable, Iterator
 from contextlib import closing
 from datetime import date, datetime, timezone
@@ -23,23 +21,6 @@ from tracker.store import open_db
 def db(tmp_path: Path) -> Iterator[Database]:
     with closing(open_db(tmp_path / "course.db")) as database:
         yield database
-
-
-@pytest.fixture
-def local_tz() -> Iterator[Callable[[str], None]]:
-    """Set the process's local time zone (a POSIX TZ string); restored afterwards."""
-    saved = os.environ.get("TZ")
-
-    def use(tz: str) -> None:
-        os.environ["TZ"] = tz
-        time.tzset()
-
-    yield use
-    if saved is None:
-        os.environ.pop("TZ", None)
-    else:
-        os.environ["TZ"] = saved
-    time.tzset()
 
 
 def _report(

@@ -6,9 +6,7 @@ time in :func:`parse_time` shows as a 9-hour difference whatever the machine's z
 
 from __future__ import annotations
 
-import os
-import time
-from collections.abc import Iterator
+from collections.abc import Callable
 from datetime import date, datetime, timedelta, timezone
 
 import pytest
@@ -34,20 +32,9 @@ def kst(hour: int, minute: int, second: int = 0, day: int = 21) -> datetime:
     return datetime(2026, 11, day, hour, minute, second, tzinfo=KST)
 
 
-def _set_zone(zone: str | None) -> None:
-    if zone is None:
-        os.environ.pop("TZ", None)
-    else:
-        os.environ["TZ"] = zone
-    time.tzset()
-
-
 @pytest.fixture(autouse=True)
-def korean_time() -> Iterator[None]:
-    saved = os.environ.get("TZ")
-    _set_zone("KST-9")
-    yield
-    _set_zone(saved)
+def korean_time(local_tz: Callable[[str], None]) -> None:
+    local_tz("KST-9")
 
 
 def _message(caught: pytest.ExceptionInfo[UsageError]) -> str:
@@ -209,9 +196,11 @@ def test_parse_time_bare_clock_on_a_given_day() -> None:
     assert parse_time("10m ago", NOW, day=date(2026, 11, 16)) == NOW - timedelta(minutes=10)
 
 
-def test_parse_time_follows_daylight_saving_of_the_day_itself() -> None:
+def test_parse_time_follows_daylight_saving_of_the_day_itself(
+    local_tz: Callable[[str], None],
+) -> None:
     # Central Europe: +01:00 in November, +02:00 in July.
-    _set_zone("CET-1CEST,M3.5.0,M10.5.0/3")
+    local_tz("CET-1CEST,M3.5.0,M10.5.0/3")
     november = datetime(2026, 11, 21, 12, 0, tzinfo=timezone.utc)
     july = parse_time("2026-07-10 14:00", november)
     assert july == datetime(2026, 7, 10, 12, 0, tzinfo=timezone.utc)

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import os
-import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import closing
 from datetime import date, datetime, timezone
 from pathlib import Path
@@ -43,17 +41,9 @@ TODAY = date(2026, 11, 21)  # a Saturday in 2026-W47 (Mon 16 to Sun 22 November)
 
 
 @pytest.fixture(autouse=True)
-def utc_local_time() -> Iterator[None]:
+def utc_local_time(local_tz: Callable[[str], None]) -> None:
     """Grade attempts get their day in local time: make that UTC for these tests."""
-    saved = os.environ.get("TZ")
-    os.environ["TZ"] = "UTC0"
-    time.tzset()
-    yield
-    if saved is None:
-        os.environ.pop("TZ", None)
-    else:
-        os.environ["TZ"] = saved
-    time.tzset()
+    local_tz("UTC0")
 
 
 @pytest.fixture

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import os
-import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import closing
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
@@ -125,16 +123,8 @@ EDIT_OPTIONS = "--hours, --minutes, --duration, --topic, --date, --note, --start
 
 
 @pytest.fixture
-def korean_time() -> Iterator[None]:
-    saved = os.environ.get("TZ")
-    os.environ["TZ"] = "KST-9"
-    time.tzset()
-    yield
-    if saved is None:
-        os.environ.pop("TZ", None)
-    else:
-        os.environ["TZ"] = saved
-    time.tzset()
+def korean_time(local_tz: Callable[[str], None]) -> None:
+    local_tz("KST-9")
 
 
 def _kst(hour: int, minute: int, day: int = 21, second: int = 0) -> datetime:

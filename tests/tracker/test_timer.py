@@ -6,10 +6,8 @@ time shows as a 9-hour difference whatever the machine's zone is.
 
 from __future__ import annotations
 
-import os
 import sqlite3
-import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import closing
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
@@ -42,20 +40,9 @@ def kst(hour: int, minute: int, second: int = 0, day: int = 21) -> datetime:
     return datetime(2026, 11, day, hour, minute, second, tzinfo=KST)
 
 
-def _set_zone(zone: str | None) -> None:
-    if zone is None:
-        os.environ.pop("TZ", None)
-    else:
-        os.environ["TZ"] = zone
-    time.tzset()
-
-
 @pytest.fixture(autouse=True)
-def korean_time() -> Iterator[None]:
-    saved = os.environ.get("TZ")
-    _set_zone("KST-9")
-    yield
-    _set_zone(saved)
+def korean_time(local_tz: Callable[[str], None]) -> None:
+    local_tz("KST-9")
 
 
 @pytest.fixture
