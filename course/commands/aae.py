@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 from rich.console import Console
 
-from course.commands.options import device_option, profile_option
+from course.commands.options import device_option, png_option, profile_option, submission_options
 from course.render.grade import GradeProgress
 from grader.attempt import prepare
 from grader.runner import Event
@@ -44,19 +44,11 @@ def aae_group() -> None:
 
 
 @aae_group.command("samples", short_help="Train your AAE, draw its samples to a PNG.")
-@click.option(
-    "--out",
-    type=click.Path(path_type=Path, dir_okay=False),
-    default=Path("samples.png"),
-    show_default=True,
-    help="The PNG to write (replaced if it exists); its folder must exist.",
+@png_option("samples.png")
+@submission_options(
+    "Your aae.py. Default: the one in the workspace you are in.",
+    "Use the reference solution instead.",
 )
-@click.option(
-    "--submission",
-    type=click.Path(path_type=Path, dir_okay=False),
-    help="Your aae.py. Default: the one in the workspace you are in.",
-)
-@click.option("--solution", is_flag=True, help="Use the reference solution instead.")
 @device_option("Where it trains; auto picks CUDA when there is a GPU.")
 @profile_option("Training budget and model size.")
 @click.option(

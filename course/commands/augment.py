@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from course.commands.options import png_option, submission_options
 from grader.attempt import prepare
 from grader.preview import DEFAULT_IMAGES, MAX_IMAGES, PreviewResult, write_preview
 
@@ -30,13 +31,7 @@ def augment_group() -> None:
 
 
 @augment_group.command("preview", short_help="Draw test images before and after your pipeline.")
-@click.option(
-    "--out",
-    type=click.Path(path_type=Path, dir_okay=False),
-    default=Path("grid.png"),
-    show_default=True,
-    help="The PNG to write (replaced if it exists); its folder must exist.",
-)
+@png_option("grid.png")
 @click.option(
     "--n",
     "n",
@@ -45,12 +40,10 @@ def augment_group() -> None:
     show_default=True,
     help="Test images to show.",
 )
-@click.option(
-    "--submission",
-    type=click.Path(path_type=Path, dir_okay=False),
-    help="Your augment.py. Default: the one in the workspace you are in.",
+@submission_options(
+    "Your augment.py. Default: the one in the workspace you are in.",
+    "Use the reference solution instead.",
 )
-@click.option("--solution", is_flag=True, help="Use the reference solution instead.")
 @click.option(
     "--seed",
     type=click.IntRange(min=0),

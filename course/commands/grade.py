@@ -9,7 +9,7 @@ from rich.console import Console
 
 from course.app.attempt import run_attempt
 from course.commands.context import open_store
-from course.commands.options import device_option, profile_option
+from course.commands.options import device_option, profile_option, submission_options
 from course.render.grade import GradeProgress, init_lines, print_report, report_json
 from grader.data import ensure_dataset
 from grader.workspace import init_workspace
@@ -17,12 +17,10 @@ from grader.workspace import init_workspace
 
 @click.command("grade")
 @click.argument("name")
-@click.option(
-    "--submission",
-    type=click.Path(path_type=Path, dir_okay=False),
-    help="The file to grade. Default: NAME's file in the workspace you are in.",
+@submission_options(
+    "The file to grade. Default: NAME's file in the workspace you are in.",
+    "Grade the reference solution instead.",
 )
-@click.option("--solution", is_flag=True, help="Grade the reference solution instead.")
 @device_option("Where checks run; auto picks CUDA when there is a GPU.")
 @profile_option("Training budget and thresholds.")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as one JSON object.")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any, Literal, overload
 
 import click
@@ -32,6 +33,31 @@ def profile_option(help: str) -> Callable[[Any], Any]:
         "--profile",
         type=click.Choice(PROFILES),
         help=f"{help}  [default: quick on CPU, full on CUDA]",
+    )
+
+
+def submission_options(submission_help: str, solution_help: str) -> Callable[[Any], Any]:
+    """``--submission PATH`` (a file) and ``--solution`` (a flag): what to run of a student's."""
+
+    def apply(function: Any) -> Any:
+        function = click.option("--solution", is_flag=True, help=solution_help)(function)
+        return click.option(
+            "--submission",
+            type=click.Path(path_type=Path, dir_okay=False),
+            help=submission_help,
+        )(function)
+
+    return apply
+
+
+def png_option(default: str) -> Callable[[Any], Any]:
+    """``--out FILE`` for a tool's picture, ``default`` in the current folder."""
+    return click.option(
+        "--out",
+        type=click.Path(path_type=Path, dir_okay=False),
+        default=Path(default),
+        show_default=True,
+        help="The PNG to write (replaced if it exists); its folder must exist.",
     )
 
 
