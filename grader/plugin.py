@@ -15,6 +15,7 @@ hint=..., timeout=...)``.
 from __future__ import annotations
 
 import signal
+import sys
 import time
 import types
 from collections.abc import Callable, Generator, Iterator
@@ -318,7 +319,12 @@ def progress(request: pytest.FixtureRequest) -> Callable[[int, int], None]:
 
 @pytest.fixture(autouse=True)
 def _fixed_seed() -> None:
-    """Every check starts from torch's seed 0, so results repeat."""
-    import torch
+    """Every check starts from torch's seed 0, so results repeat.
 
-    torch.manual_seed(0)
+    Every suite imports torch when it is collected, so torch is there before any check runs;
+    a suite that never imports torch (the runner's own tests) does not pay 2-3 s to import it
+    only to seed it.
+    """
+    torch = sys.modules.get("torch")
+    if torch is not None:
+        torch.manual_seed(0)
