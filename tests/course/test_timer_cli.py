@@ -19,6 +19,7 @@ from click.testing import CliRunner, Result
 from course.cli import cli
 from course.commands import context
 from course.commands.timer import COMMANDS
+from tests.course.durations import BAD_MINUTES
 from tracker.store import open_db
 
 KST = timezone(timedelta(hours=9))
@@ -362,26 +363,7 @@ def test_edit_minutes_take_a_duration(
     assert [row["minutes"] for row in rows(db_path, "study_log")] == [stored]
 
 
-@pytest.mark.parametrize(
-    ("minutes", "message"),
-    [
-        (
-            "1h30",
-            "Error: cannot read the duration: '1h30'. "
-            "Write it like 2h30m, 1.5h, 90m or 45 (minutes)\n",
-        ),
-        (
-            "-30",
-            "Error: cannot read the duration: '-30'. "
-            "Write it like 2h30m, 1.5h, 90m or 45 (minutes)\n",
-        ),
-        (
-            "0h0m",
-            "Error: study time must be more than 0 minutes: 0 min. "
-            "Pass e.g. --hours 1.5, --minutes 90 or --duration 1h30m\n",
-        ),
-    ],
-)
+@pytest.mark.parametrize(("minutes", "message"), BAD_MINUTES)
 def test_edit_minutes_refuses_what_is_not_a_duration(
     runner: CliRunner, clock: Clock, db_path: Path, minutes: str, message: str
 ) -> None:
