@@ -197,7 +197,9 @@ def grade(
                 def poll(reader: EventReader = reader) -> bool:
                     for event in reader.read():
                         state.apply(event, on_event)
-                    return False
+                    # once the suite has finished, a thread or an atexit handler of the
+                    # submission that never ends does not hold the attempt to its limit
+                    return state.finished
 
                 outcome = _run_grading_child(spec, device, args, workdir, log, deadline, poll)
             running = state.running

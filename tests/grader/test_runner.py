@@ -806,3 +806,30 @@ def test_grade_many_of_nothing_and_of_a_missing_file(tmp_path: Path) -> None:
     assert (
         info.value.message == f"submission file not found: {tmp_path / 'nope.py'}. check the path"
     )
+
+
+LINGERING = (
+    CORRECT
+    + """
+
+import atexit
+import threading
+import time
+
+threading.Thread(target=time.sleep, args=(3600,), daemon=False).start()
+atexit.register(time.sleep, 3600)
+"""
+)
+
+
+def test_a_thread_that_never_ends_does_not_hold_the_attempt(tmp_path: Path) -> None:
+    """A non-daemon thread and an atexit handler that sleep for an hour: every check has its
+    result, so the child is ended a few seconds after the suite finished, with no note."""
+    spec = _spec(tmp_path, MAIN_SUITE)
+    submission = _submission(tmp_path, "fake.py", LINGERING)
+    started = time.perf_counter()
+    report = grade(spec, submission, timeout_s=60)
+    assert time.perf_counter() - started < 30
+    assert report.note == ""
+    assert [c.status for c in report.checks] == ["passed"] * len(MAIN_IDS)
+    assert report.full_marks
