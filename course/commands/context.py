@@ -104,7 +104,6 @@ def _opened_path() -> Path:
     if isinstance(opened, Path):
         return opened
     try:
-        workspace = find_workspace(Path.cwd())
-    except (CourseError, OSError):
-        workspace = None
-    return resolve_db_path(workspace.database if workspace else None)
+        return store_path()
+    except (CourseError, OSError):  # an unreadable course.yaml: the default database
+        return resolve_db_path(None)
