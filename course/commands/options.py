@@ -36,6 +36,19 @@ def profile_option(help: str) -> Callable[[Any], Any]:
     )
 
 
+def day_option(what: str) -> Callable[[Any], Any]:
+    """``--date DATE`` (default ``today``) into the ``day`` parameter; ``what`` starts its help
+    (``The day you studied``), the day forms of :data:`DAY_HELP` end it."""
+    return click.option(
+        "--date",
+        "day",
+        metavar="DATE",
+        default="today",
+        show_default=True,
+        help=f"{what}: {DAY_HELP}.",
+    )
+
+
 def submission_options(submission_help: str, solution_help: str) -> Callable[[Any], Any]:
     """``--submission PATH`` (a file) and ``--solution`` (a flag): what to run of a student's."""
 

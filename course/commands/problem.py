@@ -7,7 +7,7 @@ from contextlib import closing
 import click
 
 from course.commands import context
-from course.commands.options import DAY_HELP, DURATION_HELP
+from course.commands.options import DAY_HELP, DURATION_HELP, day_option
 from course.render.format import make_console
 from course.render.problems import (
     added_lines,
@@ -48,14 +48,7 @@ def problem_group() -> None:
 @click.option("--used-hint", is_flag=True, help="You used a hint, editorial or solution.")
 @click.option("--url", help="The problem's address (default: its page on the site).")
 @click.option("--note", help="Anything worth remembering about it.")
-@click.option(
-    "--date",
-    "day",
-    metavar="DATE",
-    default="today",
-    show_default=True,
-    help=f"The day of the attempt: {DAY_HELP}.",
-)
+@day_option("The day of the attempt")
 def add_command(
     site: str,
     number: str,

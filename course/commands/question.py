@@ -7,7 +7,7 @@ from contextlib import closing
 import click
 
 from course.commands import context
-from course.commands.options import DAY_HELP
+from course.commands.options import day_option
 from course.render.format import make_console
 from course.render.questions import (
     question_added_line,
@@ -37,14 +37,7 @@ def question_group() -> None:
 @question_group.command("add", short_help="Add a question to the list.")
 @click.argument("text", nargs=-1, required=True)
 @click.option("--topic", help="What it is about, e.g. RNN.")
-@click.option(
-    "--date",
-    "day",
-    metavar="DATE",
-    default="today",
-    show_default=True,
-    help=f"The day you asked: {DAY_HELP}.",
-)
+@day_option("The day you asked")
 def add_command(text: tuple[str, ...], topic: str | None, day: str) -> None:
     """Add a question: course question add "Why does LSTM use tanh?" --topic RNN."""
     now = context.now()

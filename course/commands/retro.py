@@ -24,7 +24,7 @@ from sqlite_utils import Database
 
 from core.errors import UsageError
 from course.commands import context
-from course.commands.options import DAY_HELP
+from course.commands.options import day_option
 from course.render.format import make_console
 from course.render.retro import print_retro, saved_line
 from tracker.parsers import parse_day
@@ -42,14 +42,7 @@ def _stdin_is_tty() -> bool:
 
 
 @click.command("retro")
-@click.option(
-    "--date",
-    "day",
-    metavar="DATE",
-    default="today",
-    show_default=True,
-    help=f"The retro's day: {DAY_HELP}.",
-)
+@day_option("The retro's day")
 @click.option("--keep", multiple=True, metavar="TEXT", help="What went well (repeatable).")
 @click.option("--problem", multiple=True, metavar="TEXT", help="What went wrong or got in the way.")
 @click.option("--try", "try_", multiple=True, metavar="TEXT", help="What you will try next.")

@@ -7,7 +7,7 @@ from contextlib import closing
 import click
 
 from course.commands import context
-from course.commands.options import DAY_HELP, study_minutes, study_time_options
+from course.commands.options import day_option, study_minutes, study_time_options
 from course.render.study import logged_line
 from tracker.parsers import parse_day
 from tracker.study import log_study
@@ -16,14 +16,7 @@ from tracker.study import log_study
 @click.command("log")
 @study_time_options("Study time")
 @click.option("--topic", required=True, help="What you studied, e.g. CNN.")
-@click.option(
-    "--date",
-    "day",
-    metavar="DATE",
-    default="today",
-    show_default=True,
-    help=f"The day you studied: {DAY_HELP}.",
-)
+@day_option("The day you studied")
 @click.option("--note", help="Anything worth remembering about it.")
 def log_command(
     hours: float | None,
