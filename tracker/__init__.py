@@ -3,7 +3,8 @@
 - :mod:`tracker.store` finds, opens and migrates the database.
 - :mod:`tracker.parsers` reads what people type: days, durations, clock times, weeks, months.
 - :mod:`tracker.study` records study time (``course log``, ``edit``, ``delete``).
-- :mod:`tracker.grades` stores every grade attempt with its checks.
+- :mod:`tracker.grades` stores every grade attempt with its checks (refusing a file someone
+  added triggers to, and reading each attempt back before it is committed).
 - :mod:`tracker.report` aggregates study time and grades per period (``course report``).
 
 The library returns data and never prints; rendering lives in ``course/render/``.

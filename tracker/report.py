@@ -112,6 +112,9 @@ class BestGrade:
         last_day: The local day of the latest attempt.
         scores: Every attempt's score in points, oldest first (the trend).
         topic: The assignment's study topic (``CNN``), or ``None`` when unknown.
+        tampered: How many of the attempts the grader found tampering with grading (their
+            scores cannot be trusted); 0 for almost every assignment.
+        best_tampered: Whether the best attempt is one of those.
     """
 
     assignment: str
@@ -121,10 +124,16 @@ class BestGrade:
     last_day: date
     scores: tuple[float, ...] = ()
     topic: str | None = None
+    tampered: int = 0
+    best_tampered: bool = False
 
     def to_json(self) -> dict[str, Any]:
-        """The best grade with its day as an ISO string and the scores in order."""
-        return {
+        """The best grade with its day as an ISO string and the scores in order.
+
+        ``"tampered"`` (a count) and ``"best_tampered"`` are added only when an attempt was
+        tampered with, so the object of an ordinary assignment stays as it was.
+        """
+        data: dict[str, Any] = {
             "assignment": self.assignment,
             "topic": self.topic,
             "best_score": self.best_score,
@@ -133,6 +142,10 @@ class BestGrade:
             "last_day": self.last_day.isoformat(),
             "scores": list(self.scores),
         }
+        if self.tampered:
+            data["tampered"] = self.tampered
+            data["best_tampered"] = self.best_tampered
+        return data
 
 
 @dataclass(frozen=True)
@@ -408,12 +421,13 @@ def grades_between(
 ) -> list[BestGrade]:
     """Each assignment's attempts from ``start`` to ``end`` (inclusive): best and trend.
 
-    The best attempt has the highest score; among equal scores, the latest. Sorted by
+    The best attempt has the highest score; among equal scores, the latest (tampered
+    attempts included: they are counted in ``tampered`` and flagged, not dropped). Sorted by
     assignment name.
     """
     topics = assignment_topics or {}
     rows = db.query(
-        "SELECT assignment, score, max_score, day FROM grade_attempts"
+        "SELECT assignment, score, max_score, day, tampered FROM grade_attempts"
         " WHERE day BETWEEN ? AND ? ORDER BY assignment, started_at, id",
         [start.isoformat(), end.isoformat()],
     )
@@ -430,6 +444,8 @@ def grades_between(
                 last_day=date.fromisoformat(max(row["day"] for row in tries)),
                 scores=tuple(row["score"] for row in tries),
                 topic=topics.get(assignment),
+                tampered=sum(1 for row in tries if row["tampered"]),
+                best_tampered=bool(best["tampered"]),
             )
         )
     return grades

@@ -11,14 +11,22 @@ open it as they open any other file. Conventions for every table:
 The schema version is ``PRAGMA user_version``; :data:`MIGRATIONS` lists the forward
 migrations in order (``MIGRATIONS[0]`` makes version 1). ``PRAGMA application_id`` marks
 the file as a `course` database, so another program's SQLite file is never touched.
+
+The schema defines no triggers (:data:`OUR_TRIGGERS`): a trigger in the file was added by
+someone else, possibly code being graded that rewrites stored grades as they are written.
+:func:`foreign_triggers` finds them and :func:`foreign_triggers_error` is the error that names
+them; :func:`tracker.grades.record_attempt` refuses to write while there are any.
 """
 
 from __future__ import annotations
 
 import os
+import re
+import shlex
 import sqlite3
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import closing, contextmanager
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Literal
@@ -40,6 +48,13 @@ BUSY_TIMEOUT_MS = 5000
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 """The first 16 bytes of every SQLite 3 database file."""
+
+OUR_TRIGGERS: Mapping[str, str] = {}
+"""The triggers the schema makes, by name, each with its exact ``sqlite_master.sql``: none.
+
+A trigger counts as ours only when both its name and its SQL match, so a foreign trigger
+cannot pass by taking one of these names.
+"""
 
 _MOVE_IT = "Move the file away, or set COURSE_DB to the path of another file"
 
@@ -186,6 +201,17 @@ def database_file(db: Database) -> Path:
     raise EnvironmentProblem("SQLite did not name the database's file")  # pragma: no cover
 
 
+def shell_word(db: Database) -> str:
+    """The database's file as one shell word, for commands shown in messages.
+
+    Returns:
+        The path, quoted when it holds spaces or other special characters
+        (:func:`shlex.quote`); ``course.db`` for an in-memory database.
+    """
+    path = database_file(db)
+    return shlex.quote(str(path)) if path.name else "course.db"
+
+
 def read_timestamp(text: object) -> datetime:
     """A timestamp read from a row, as an aware UTC datetime.
 
@@ -207,6 +233,94 @@ def read_timestamp(text: object) -> datetime:
             "Times are stored as YYYY-MM-DDTHH:MM:SSZ (UTC); fix that row with sqlite-utils",
         )
     return moment
+
+
+@dataclass(frozen=True)
+class Trigger:
+    """A trigger found in the database (``sqlite_master`` or ``sqlite_temp_master``).
+
+    Attributes:
+        name: The trigger's name.
+        table: The table (or view) it is on.
+        sql: Its ``CREATE TRIGGER`` statement.
+        temporary: Whether it is a ``TEMP`` trigger: it lives only in the connection that made
+            it, so only code in this process can have made it, and it ends with the process.
+    """
+
+    name: str
+    table: str
+    sql: str
+    temporary: bool = False
+
+
+def foreign_triggers(db: Database) -> list[Trigger]:
+    """The triggers in the database that the schema did not make (not in :data:`OUR_TRIGGERS`).
+
+    Looks at the file's triggers and at the connection's temporary ones; one query, cheap
+    enough to run before every write that must not be tampered with.
+
+    Args:
+        db: The tracker database.
+
+    Returns:
+        The foreign triggers, the file's first, each group by name; empty when there are none.
+    """
+    rows = db.execute(
+        "SELECT name, tbl_name, sql, 0 FROM sqlite_master WHERE type = 'trigger' "
+        "UNION ALL "
+        "SELECT name, tbl_name, sql, 1 FROM sqlite_temp_master WHERE type = 'trigger' "
+        "ORDER BY 4, 1"
+    ).fetchall()
+    return [
+        Trigger(name, table, sql or "", bool(temporary))
+        for name, table, sql, temporary in rows
+        if temporary or OUR_TRIGGERS.get(name) != sql
+    ]
+
+
+def foreign_triggers_error(db: Database, triggers: Sequence[Trigger]) -> StoreError:
+    """The error for a database holding triggers `course` did not make.
+
+    Args:
+        db: The tracker database.
+        triggers: What :func:`foreign_triggers` found (at least one).
+
+    Returns:
+        A :class:`StoreError` (exit 3) naming each trigger and its table, and saying how to
+        list and drop them: ``sqlite-utils triggers FILE`` and ``sqlite3 FILE 'DROP TRIGGER
+        NAME'``.
+    """
+    one = len(triggers) == 1
+    what = (
+        f"the tracker database has {'a trigger' if one else f'{len(triggers)} triggers'} "
+        "course did not make, which could rewrite stored grades"
+    )
+    names = ", ".join(
+        f"{trigger.name} on {trigger.table}" + (" (temporary)" if trigger.temporary else "")
+        for trigger in triggers
+    )
+    fix = ["Nothing was stored"]
+    stored = [trigger for trigger in triggers if not trigger.temporary]
+    if stored:
+        file = shell_word(db)
+        drop = "; ".join(f"DROP TRIGGER {_identifier(trigger.name)}" for trigger in stored)
+        it = "it" if len(stored) == 1 else "them"
+        was = "it was" if len(stored) == 1 else "they were"
+        fix.append(
+            f"List the triggers with: sqlite-utils triggers {file}; drop {it} with: "
+            f"sqlite3 {file} {shlex.quote(drop)}, then grade again (attempts stored while "
+            f"{was} there may be wrong)"
+        )
+    if len(stored) < len(triggers):
+        fix.append("A temporary trigger lives only in this process: run the command again")
+    return StoreError(what, names, ". ".join(fix))
+
+
+def _identifier(name: str) -> str:
+    """``name`` as a SQL identifier: as it is when plain, else in double quotes."""
+    if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
+        return name
+    return '"' + name.replace('"', '""') + '"'
 
 
 # --- opening --------------------------------------------------------------------------------
@@ -492,7 +606,22 @@ def _v2_study_tracker(db: Database) -> None:
             db.execute(statement)
 
 
-MIGRATIONS: tuple[Migration, ...] = (_v1_initial, _v2_study_tracker)
+def _v3_grade_sandbox(db: Database) -> None:
+    """Version 3: ``grade_attempts`` records how the graded code was confined.
+
+    ``sandbox`` is the sandbox the grader ran the student's code in (``"bwrap"`` or
+    ``"none"``; ``NULL`` for attempts stored before version 3). ``tampered`` is 1 when the
+    grader found that code tampering with grading, else 0 (``NOT NULL DEFAULT 0``, so every
+    earlier attempt reads 0).
+    """
+    db.execute("ALTER TABLE grade_attempts ADD COLUMN sandbox TEXT")
+    db.execute(
+        "ALTER TABLE grade_attempts ADD COLUMN tampered INTEGER NOT NULL DEFAULT 0 "
+        "CHECK (tampered IN (0, 1))"
+    )
+
+
+MIGRATIONS: tuple[Migration, ...] = (_v1_initial, _v2_study_tracker, _v3_grade_sandbox)
 """Forward migrations, oldest first: ``MIGRATIONS[n - 1]`` turns version ``n - 1`` into ``n``."""
 
 SCHEMA_VERSION = len(MIGRATIONS)

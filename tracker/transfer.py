@@ -4,7 +4,7 @@ An export is a JSON object::
 
     {
       "format": "course-export",
-      "schema_version": 2,
+      "schema_version": 3,
       "exported_at": "2026-11-21T04:49:00Z",
       "tables": {"study_log": [{"id": 1, "day": "2026-11-16", ...}, ...], ...}
     }

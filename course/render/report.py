@@ -172,10 +172,7 @@ def _topics_table(report: StudyReport) -> RenderableType:
     table.add_column("Assignments (best)")
     table.add_column("Attempts", justify="right")
     for result in report.topic_results:
-        best = ", ".join(
-            f"{grade.assignment} {format_score(grade.best_score, grade.max_score)}"
-            for grade in result.grades
-        )
+        best = ", ".join(f"{grade.assignment} {best_text(grade)}" for grade in result.grades)
         table.add_row(
             Text(result.topic),
             format_minutes(result.minutes),
@@ -183,6 +180,19 @@ def _topics_table(report: StudyReport) -> RenderableType:
             str(result.attempts) if result.grades else "-",
         )
     return table
+
+
+def best_text(grade: BestGrade) -> str:
+    """The best score, e.g. ``9.5/10``; ``10/10 (tampered)`` when that attempt was tampered."""
+    text = format_score(grade.best_score, grade.max_score)
+    return f"{text} (tampered)" if grade.best_tampered else text
+
+
+def attempts_text(grade: BestGrade) -> str:
+    """How many attempts, e.g. ``3``; ``3 (1 tampered)`` when the grader flagged some."""
+    if grade.tampered:
+        return f"{grade.attempts} ({grade.tampered} tampered)"
+    return str(grade.attempts)
 
 
 def trend(grade: BestGrade) -> str:
@@ -205,8 +215,8 @@ def _grades_table(report: StudyReport) -> RenderableType:
     for grade in report.grades:
         table.add_row(
             Text(grade.assignment),
-            format_score(grade.best_score, grade.max_score),
-            str(grade.attempts),
+            best_text(grade),
+            attempts_text(grade),
             trend(grade),
             grade.last_day.isoformat(),
         )
@@ -266,7 +276,7 @@ def report_markdown(report: StudyReport) -> str:
         ]
         out += [
             f"| {_cell(g.assignment)} | {_cell(g.topic or '')} | "
-            f"{format_score(g.best_score, g.max_score)} | {g.attempts} | {trend(g)} |"
+            f"{best_text(g)} | {attempts_text(g)} | {trend(g)} |"
             for g in report.grades
         ]
     else:

@@ -225,6 +225,68 @@ def test_neighbouring_weeks_see_only_their_own_days(week_db: Database) -> None:
     assert after.grades == [BestGrade("vit", 4.0, 4.0, 1, date(2026, 11, 23), (4.0,))]
 
 
+def test_tampered_attempts_are_counted_and_flagged(db: Database) -> None:
+    _grade(db, "resnet", 6.0, 10.0, "2026-11-17")
+    record_attempt(
+        db,
+        GradeReport(
+            "resnet", 10.0, 10.0, "cpu", "quick", 3.0, started_at="2026-11-18T12:00:00Z"
+        ).to_dict()
+        | {"sandbox": "none", "tampered": True},
+    )
+    _grade(db, "resnet", 8.0, 10.0, "2026-11-19")
+    _grade(db, "lstm", 3.0, 8.0, "2026-11-20")
+    report = weekly_report(db, "2026-W47")
+    assert report.grades == [
+        BestGrade("lstm", 3.0, 8.0, 1, date(2026, 11, 20), (3.0,)),
+        BestGrade(
+            "resnet",
+            10.0,
+            10.0,
+            3,
+            date(2026, 11, 19),
+            (6.0, 10.0, 8.0),
+            tampered=1,
+            best_tampered=True,
+        ),
+    ]
+    assert [grade.to_json() for grade in report.grades] == [
+        {
+            "assignment": "lstm",
+            "topic": None,
+            "best_score": 3.0,
+            "max_score": 8.0,
+            "attempts": 1,
+            "last_day": "2026-11-20",
+            "scores": [3.0],
+        },
+        {
+            "assignment": "resnet",
+            "topic": None,
+            "best_score": 10.0,
+            "max_score": 10.0,
+            "attempts": 3,
+            "last_day": "2026-11-19",
+            "scores": [6.0, 10.0, 8.0],
+            "tampered": 1,
+            "best_tampered": True,
+        },
+    ]
+
+
+def test_a_tampered_attempt_that_is_not_the_best(db: Database) -> None:
+    record_attempt(
+        db,
+        GradeReport(
+            "resnet", 2.0, 10.0, "cpu", "quick", 3.0, started_at="2026-11-18T12:00:00Z"
+        ).to_dict()
+        | {"tampered": True},
+    )
+    _grade(db, "resnet", 8.0, 10.0, "2026-11-19")
+    (grade,) = weekly_report(db, "2026-W47").grades
+    assert (grade.best_score, grade.tampered, grade.best_tampered) == (8.0, 1, False)
+
+
 def test_empty_week(db: Database) -> None:
     report = weekly_report(db, "2026-W47")
     assert [day.minutes for day in report.days] == [0] * 7

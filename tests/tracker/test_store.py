@@ -12,12 +12,16 @@ import platformdirs
 import pytest
 from sqlite_utils import Database
 
+import tracker.store
 from core.errors import StoreError
+from tracker.grades import Attempt, attempts
 from tracker.store import (
     APPLICATION_ID,
     MIGRATIONS,
     SCHEMA_VERSION,
+    Trigger,
     database_file,
+    foreign_triggers,
     open_db,
     read_timestamp,
     resolve_db_path,
@@ -68,11 +72,11 @@ def test_resolve_uses_workspace_then_user_data_dir(
 # --- a new database -------------------------------------------------------------------------
 
 
-def test_new_database_has_wal_schema_v2_and_pragmas(tmp_path: Path) -> None:
+def test_new_database_has_wal_schema_v3_and_pragmas(tmp_path: Path) -> None:
     path = tmp_path / "deep" / "er" / "course.db"
     with closing(open_db(path)) as db:
         assert db.journal_mode == "wal"
-        assert schema_version(db) == SCHEMA_VERSION == 2
+        assert schema_version(db) == SCHEMA_VERSION == 3
         assert db.execute("PRAGMA foreign_keys").fetchone()[0] == 1
         assert db.execute("PRAGMA busy_timeout").fetchone()[0] == 5000
         assert db.table_names() == [
@@ -102,7 +106,7 @@ def test_new_database_has_wal_schema_v2_and_pragmas(tmp_path: Path) -> None:
             ("assignment",),
         }
         assert [tuple(index.columns) for index in db.table("study_log").indexes] == [("day",)]
-    assert _pragma(path, "user_version") == 2
+    assert _pragma(path, "user_version") == 3
     assert _pragma(path, "application_id") == APPLICATION_ID
     assert not list(tmp_path.glob("deep/er/*.bak-*"))
 
@@ -110,7 +114,7 @@ def test_new_database_has_wal_schema_v2_and_pragmas(tmp_path: Path) -> None:
 def test_empty_file_becomes_a_course_database(path: Path) -> None:
     path.touch()
     with closing(open_db(path)) as db:
-        assert schema_version(db) == 2
+        assert schema_version(db) == 3
 
 
 def test_reopening_is_idempotent(path: Path) -> None:
@@ -118,7 +122,7 @@ def test_reopening_is_idempotent(path: Path) -> None:
         schema = db.schema
     with closing(open_db(path)) as db:
         assert db.schema == schema
-        assert schema_version(db) == 2
+        assert schema_version(db) == 3
     assert sorted(p.name for p in path.parent.iterdir()) == ["course.db"]
 
 
@@ -211,18 +215,72 @@ def test_migration_backs_up_the_old_file_first(path: Path) -> None:
         assert [row["topic"] for row in old.table("study_log").rows] == ["RNN"]
 
 
-def test_version_1_database_upgrades_to_2_keeping_its_rows(path: Path) -> None:
+def test_version_1_database_upgrades_to_3_keeping_its_rows(path: Path) -> None:
     with closing(open_db(path, migrations=MIGRATIONS[:1])) as db:
         db.table("study_log").insert(
             {"day": "2026-11-16", "minutes": 45, "topic": "RNN", "created_at": "t"}
         )
     with closing(open_db(path)) as db:
-        assert schema_version(db) == 2
+        assert schema_version(db) == 3
         assert [(row["topic"], row["started_at"]) for row in db.table("study_log").rows] == [
             ("RNN", None)
         ]
         assert db["timer"].count == 0
     assert _pragma(path.with_name("course.db.bak-v1"), "user_version") == 1
+
+
+def test_version_2_database_upgrades_to_3_keeping_its_attempts(path: Path) -> None:
+    attempt = {
+        "assignment": "resnet",
+        "score": 8.5,
+        "max_score": 10.0,
+        "device": "cpu",
+        "profile": "quick",
+        "duration_s": 12.5,
+        "submission": "resnet.py",
+        "submission_sha256": "ab" * 32,
+        "started_at": "2026-11-21T04:49:00Z",
+        "day": "2026-11-21",
+        "note": "",
+    }
+    with closing(open_db(path, migrations=MIGRATIONS[:2])) as db:
+        assert schema_version(db) == 2
+        assert "sandbox" not in db.table("grade_attempts").columns_dict
+        db.table("grade_attempts").insert(attempt)
+    with closing(open_db(path)) as db:
+        assert schema_version(db) == 3
+        columns = db.execute("PRAGMA table_info(grade_attempts)").fetchall()
+        assert [tuple(column[1:5]) for column in columns[-2:]] == [
+            ("sandbox", "TEXT", 0, None),
+            ("tampered", "INTEGER", 1, "0"),
+        ]
+        assert list(db.table("grade_attempts").rows) == [
+            {"id": 1, **attempt, "sandbox": None, "tampered": 0}
+        ]
+        assert attempts(db) == [
+            Attempt(
+                id=1,
+                assignment="resnet",
+                score=8.5,
+                max_score=10.0,
+                device="cpu",
+                profile="quick",
+                duration_s=12.5,
+                started_at="2026-11-21T04:49:00Z",
+                day=date(2026, 11, 21),
+                note="",
+                sandbox="",
+                tampered=False,
+            )
+        ]
+        with pytest.raises(sqlite3.IntegrityError, match="CHECK constraint failed"):
+            db.execute("UPDATE grade_attempts SET tampered = 2")
+        with pytest.raises(sqlite3.IntegrityError, match="NOT NULL constraint failed"):
+            db.execute("UPDATE grade_attempts SET tampered = NULL")
+    backup = path.with_name("course.db.bak-v2")
+    assert _pragma(backup, "user_version") == 2
+    with closing(Database(backup)) as old:
+        assert "tampered" not in old.table("grade_attempts").columns_dict
 
 
 def test_migration_never_overwrites_an_earlier_backup(path: Path) -> None:
@@ -282,3 +340,37 @@ def test_read_timestamp() -> None:
 
 def test_database_file(path: Path, db: Database) -> None:
     assert database_file(db) == path
+
+
+# --- triggers -------------------------------------------------------------------------------
+
+
+def test_the_schema_makes_no_triggers(db: Database) -> None:
+    assert db.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'").fetchall() == []
+    assert foreign_triggers(db) == []
+
+
+def test_foreign_triggers_lists_the_files_then_the_temporary_ones(db: Database) -> None:
+    zeta = "CREATE TRIGGER zeta AFTER INSERT ON study_log BEGIN SELECT 1; END"
+    alpha = "CREATE TRIGGER alpha BEFORE DELETE ON grade_checks BEGIN SELECT 1; END"
+    temp = "CREATE TEMP TRIGGER mid AFTER UPDATE ON main.grade_attempts BEGIN SELECT 1; END"
+    for statement in (zeta, alpha, temp):
+        db.execute(statement)
+    assert foreign_triggers(db) == [
+        Trigger("alpha", "grade_checks", alpha),
+        Trigger("zeta", "study_log", zeta),
+        Trigger("mid", "grade_attempts", temp.replace("TEMP ", ""), temporary=True),
+    ]
+
+
+def test_a_trigger_is_ours_only_by_name_and_sql(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ours = "CREATE TRIGGER keep AFTER INSERT ON study_log BEGIN SELECT 1; END"
+    monkeypatch.setattr(tracker.store, "OUR_TRIGGERS", {"keep": ours})
+    db.execute(ours)
+    assert foreign_triggers(db) == []
+    db.execute("DROP TRIGGER keep")
+    impostor = "CREATE TRIGGER keep AFTER INSERT ON study_log BEGIN DELETE FROM study_log; END"
+    db.execute(impostor)
+    assert foreign_triggers(db) == [Trigger("keep", "study_log", impostor)]

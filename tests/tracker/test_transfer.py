@@ -70,11 +70,15 @@ def fill_every_table(db: Database) -> None:
             },
         ]:
             insert(db, "study_log", {"created_at": stamp, **row})
-        for score, duration in [(8.5, 12.345678), (7.25, 0.1)]:
+        for score, duration, confined in [
+            (8.5, 12.345678, {"sandbox": "bwrap", "tampered": 1}),
+            (7.25, 0.1, {}),  # as stored before schema version 3: sandbox NULL, tampered 0
+        ]:
             attempt = insert(
                 db,
                 "grade_attempts",
                 {
+                    **confined,
                     "assignment": "resnet",
                     "score": score,
                     "max_score": 10.0,
@@ -199,6 +203,22 @@ def _export(**tables: list[dict[str, Any]]) -> dict[str, Any]:
     return {"format": EXPORT_FORMAT, "schema_version": 2, "tables": tables}
 
 
+def _export_v3(**tables: list[dict[str, Any]]) -> dict[str, Any]:
+    return {"format": EXPORT_FORMAT, "schema_version": 3, "tables": tables}
+
+
+def _attempt_row(**changes: Any) -> dict[str, Any]:
+    return {
+        "id": 1,
+        "assignment": "resnet",
+        "score": 8.5,
+        "max_score": 10.0,
+        "started_at": "2026-11-16T09:00:00Z",
+        "day": "2026-11-16",
+        **changes,
+    }
+
+
 def _study_row(**changes: Any) -> dict[str, Any]:
     return {
         "id": 1,
@@ -224,7 +244,7 @@ def test_export_of_one_entry(db: Database) -> None:
     log_study(db, minutes=90, topic="CNN", day=DAY, today=DAY, now=NOW)
     assert export_data(db, now=NOW) == {
         "format": "course-export",
-        "schema_version": 2,
+        "schema_version": 3,
         "exported_at": "2026-11-21T04:49:00Z",
         "tables": {
             "study_log": [
@@ -283,7 +303,7 @@ def test_table_names_leave_out_sqlite_and_full_text_tables(db: Database) -> None
 def test_export_json_is_utf8_indented_and_stable(full: Database) -> None:
     text = export_json(export_data(full, now=NOW))
     assert "합성곱 신경망" in text
-    assert text.startswith('{\n  "format": "course-export",\n  "schema_version": 2,\n')
+    assert text.startswith('{\n  "format": "course-export",\n  "schema_version": 3,\n')
     assert text.endswith("}\n")
     assert export_json(export_data(full, now=NOW)) == text
     assert count_rows(json.loads(text)["tables"]) == total_rows(full) == 23
@@ -304,6 +324,10 @@ def test_round_trip_through_json_is_lossless(full: Database, fresh: Database) ->
     ]
     assert fresh.execute("PRAGMA foreign_key_check").fetchall() == []
     assert [row["carried_from"] for row in second["tables"]["retro_items"]] == [None, 1, None, None]
+    assert [(row["sandbox"], row["tampered"]) for row in second["tables"]["grade_attempts"]] == [
+        ("bwrap", 1),
+        (None, 0),
+    ]
 
 
 def test_round_trip_keeps_blobs_and_infinite_floats(db: Database, fresh: Database) -> None:
@@ -384,6 +408,61 @@ def test_export_from_schema_version_1_is_upgraded(tmp_path: Path, fresh: Databas
     ]
 
 
+def test_export_from_schema_version_2_imports_with_the_new_columns_empty(
+    tmp_path: Path, fresh: Database
+) -> None:
+    with closing(open_db(tmp_path / "old.db", migrations=MIGRATIONS[:2])) as old:
+        with transaction(old):
+            attempt = insert(
+                old,
+                "grade_attempts",
+                {
+                    "assignment": "resnet",
+                    "score": 8.5,
+                    "max_score": 10.0,
+                    "started_at": "2026-11-16T09:00:00Z",
+                    "day": "2026-11-16",
+                },
+            )
+            insert(
+                old,
+                "grade_checks",
+                {
+                    "attempt_id": attempt,
+                    "check_id": "shapes",
+                    "status": "passed",
+                    "points": 2.5,
+                    "max_points": 2.5,
+                },
+            )
+        data = export_data(old, now=NOW)
+    assert data["schema_version"] == 2
+    assert "sandbox" not in data["tables"]["grade_attempts"][0]
+    path = tmp_path / "v2.json"
+    path.write_text(export_json(data), encoding="utf-8")
+    imported = import_file(fresh, path, now=NOW)
+    assert (imported.schema_version, imported.upgraded, imported.rows) == (2, True, 2)
+    assert list(fresh.table("grade_attempts").rows) == [
+        {
+            "id": 1,
+            "assignment": "resnet",
+            "score": 8.5,
+            "max_score": 10.0,
+            "device": None,
+            "profile": None,
+            "duration_s": None,
+            "submission": None,
+            "submission_sha256": None,
+            "started_at": "2026-11-16T09:00:00Z",
+            "day": "2026-11-16",
+            "note": None,
+            "sandbox": None,
+            "tampered": 0,
+        }
+    ]
+    assert [row["attempt_id"] for row in fresh.table("grade_checks").rows] == [1]
+
+
 def test_load_export_refuses_tables_the_database_lacks(tmp_path: Path, full: Database) -> None:
     checked = check_export(export_data(full, now=NOW))
     with closing(open_db(tmp_path / "old.db", migrations=MIGRATIONS[:1])) as old:
@@ -422,7 +501,7 @@ def test_import_file_backs_up_a_database_with_rows_before_replacing(
     assert (first.source, first.database, first.schema_version) == (
         source,
         tmp_path / "fresh.db",
-        2,
+        3,
     )
     assert (first.backup, first.rows, first.upgraded) == (None, 23, False)
     before = export_data(fresh, now=NOW)
@@ -451,27 +530,27 @@ FIX = "Pass a file written by course export"
         ),
         (
             {"format": EXPORT_FORMAT, "tables": {}},
-            "the export's schema_version must be a whole number from 1 to 2: "
+            "the export's schema_version must be a whole number from 1 to 3: "
             f"None in backup.json. {FIX}",
         ),
         (
             {"format": EXPORT_FORMAT, "schema_version": "2", "tables": {}},
-            "the export's schema_version must be a whole number from 1 to 2: "
+            "the export's schema_version must be a whole number from 1 to 3: "
             f"'2' in backup.json. {FIX}",
         ),
         (
             {"format": EXPORT_FORMAT, "schema_version": True, "tables": {}},
-            "the export's schema_version must be a whole number from 1 to 2: "
+            "the export's schema_version must be a whole number from 1 to 3: "
             f"True in backup.json. {FIX}",
         ),
         (
             {"format": EXPORT_FORMAT, "schema_version": 0, "tables": {}},
-            "the export's schema_version must be a whole number from 1 to 2: "
+            "the export's schema_version must be a whole number from 1 to 3: "
             f"0 in backup.json. {FIX}",
         ),
         (
-            {"format": EXPORT_FORMAT, "schema_version": 3, "tables": {}},
-            "the export has schema version 3, made by a newer course (this one knows up to 2): "
+            {"format": EXPORT_FORMAT, "schema_version": 4, "tables": {}},
+            "the export has schema version 4, made by a newer course (this one knows up to 3): "
             "backup.json. Upgrade course (pip install -U course-toolkit) and import it again",
         ),
         (
@@ -542,6 +621,25 @@ FIX = "Pass a file written by course export"
             "Fix that row, or export again from the database it came from",
         ),
         (
+            _export(grade_attempts=[_attempt_row(sandbox="bwrap")]),
+            "the export has a column this course does not know: grade_attempts.sandbox (row 1) "
+            "in backup.json. The columns of grade_attempts are: id, assignment, score, "
+            "max_score, device, profile, duration_s, submission, submission_sha256, started_at, "
+            "day, note",
+        ),
+        (
+            _export_v3(grade_attempts=[_attempt_row(tampered=2)]),
+            "the export breaks a rule of the database (CHECK constraint failed: tampered IN "
+            "(0, 1)): grade_attempts row 1 in backup.json. "
+            "Fix that row, or export again from the database it came from",
+        ),
+        (
+            _export_v3(grade_attempts=[_attempt_row(tampered=None)]),
+            "the export breaks a rule of the database (NOT NULL constraint failed: "
+            "grade_attempts.tampered): grade_attempts row 1 in backup.json. "
+            "Fix that row, or export again from the database it came from",
+        ),
+        (
             _export(
                 grade_checks=[
                     {
@@ -579,6 +677,9 @@ FIX = "Pass a file written by course export"
         "null-in-not-null",
         "integer-too-large",
         "check-constraint",
+        "v3-column-in-a-v2-export",
+        "tampered-not-0-or-1",
+        "tampered-null",
         "dangling-foreign-key",
     ],
 )

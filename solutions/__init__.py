@@ -1,1 +1,0 @@
-"""Reference implementations, one module per assignment, with the skeleton's API."""
