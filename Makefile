@@ -7,9 +7,9 @@ DEMO   := $(CURDIR)/.demo
 # The demo never touches the user's real tracker database.
 DEMO_ENV := COURSE_DB=$(DEMO)/course.db
 
-.PHONY: setup data demo test lint clean
+.PHONY: setup data sandbox demo test lint clean
 
-setup: $(VENV)/.installed data
+setup: $(VENV)/.installed data sandbox
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +29,18 @@ data: $(VENV)/.installed
 	  echo "Fashion-MNIST: installed dataset-fashion-mnist"; \
 	else \
 	  $(COURSE) data; \
+	fi
+
+# bubblewrap, the sandbox of student code: Debian's package where apt can run; elsewhere the
+# grader falls back to no sandbox with a warning (and the sandbox tests skip, saying why).
+sandbox:
+	@if command -v bwrap >/dev/null 2>&1; then \
+	  echo "bubblewrap: $$(command -v bwrap)"; \
+	elif command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ] \
+	    && (apt-get update -qq && apt-get install -y -qq bubblewrap) >/dev/null 2>&1; then \
+	  echo "bubblewrap: installed"; \
+	else \
+	  echo "bubblewrap: not available; grading runs without a sandbox (see docs/architecture.md)"; \
 	fi
 
 demo: setup
