@@ -1,18 +1,20 @@
 """The effect check of `augment`, across seeds: test accuracy with and without a pipeline.
 
 Usage: python bench/augment_effect.py [--profile quick|full] [--seeds 0 1 2] [--device cpu]
-                                      [--submission PATH]
+                                      [--submission PATH] [--steps N] [--subset N]
 
 Trains the effect check's CNN (``grader.suites.test_augment.effect_accuracy``) on the fixed
 2000-image subset, without augmentation and with ``fashion_pipeline()`` of
 ``solutions/augment.py`` (or ``--submission``), for each seed, and prints both accuracies,
 the gain and its margin over the profile's threshold. The check itself uses seed 0; the
-other seeds stand for other initialisations. One training at a time; keep the machine idle.
+other seeds stand for other initialisations. ``--steps`` and ``--subset`` try another budget
+than the profile's (to set one). One training at a time; keep the machine idle.
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import importlib.util
 import statistics
 import time
@@ -29,9 +31,15 @@ def main() -> None:
     parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
     parser.add_argument("--device", default="cpu")
     parser.add_argument("--submission", type=Path, help="use this file's fashion_pipeline()")
+    parser.add_argument("--steps", type=int, help="training steps instead of the profile's")
+    parser.add_argument("--subset", type=int, help="training images instead of the profile's")
     args = parser.parse_args()
     spec = load_assignment("augment")
     profile = spec.profile(args.profile)
+    if args.steps is not None:
+        profile = dataclasses.replace(profile, steps=args.steps)
+    if args.subset is not None:
+        profile = dataclasses.replace(profile, params={**profile.params, "subset": args.subset})
     path = args.submission or spec.solution
     module_spec = importlib.util.spec_from_file_location("bench_augment", path)
     assert module_spec is not None and module_spec.loader is not None
@@ -53,7 +61,8 @@ def main() -> None:
             flush=True,
         )
     print(
-        f"augment effect, {args.profile} on {args.device} ({profile.steps} steps each): gain "
+        f"augment effect, {args.profile} on {args.device} ({profile.steps} steps each, "
+        f"{profile.params['subset']} images): gain "
         f"min {min(gains):+.4f}, mean {statistics.mean(gains):+.4f}, threshold {profile.threshold}"
     )
 

@@ -17,15 +17,30 @@ Two vocabularies share the protocol:
   ``stage`` (the child began a stage, so a timeout can say where it hung), ``done`` (the tool's
   result) and ``error`` (the student's code failed or the data is missing).
 
+The grading child does not write a file its command line names (student code in the same
+process could append forged lines to it): :func:`open_channel` makes a pipe the child inherits
+and a per-child key, handed to the child on its stdin before the student's file is imported
+(the pipe's number and the key never appear in argv or the environment). Each line the child's
+:class:`SignedWriter` sends carries a sequence number and an HMAC-SHA256 of its text;
+:class:`SignedReader` in the parent refuses the first line that is not authentic or out of
+sequence, and everything after it (:attr:`SignedReader.problem`). What this does and does not
+protect against: docs/architecture.md, "Threat model". :class:`EventWriter` /
+:class:`EventReader` (a plain file) remain for the tools' children and the trusted batch.
+
 This module imports nothing heavy: both sides use it.
 """
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import json
 import math
+import os
+import secrets
 import time
 from collections.abc import Callable, Collection
+from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 from typing import IO, Any
@@ -71,8 +86,148 @@ class EventWriter:
         self._file.close()
 
 
+class SignedWriter:
+    """The child's end of a signed channel: one authenticated JSON line per event.
+
+    Made from the handshake the parent wrote to the child's stdin (:meth:`from_handshake`); the
+    key itself is not kept, only an HMAC object primed with it.
+
+    Args:
+        fd: The inherited pipe's write end.
+        key: The per-child key.
+        vocabulary: The event kinds this writer may emit.
+    """
+
+    def __init__(self, fd: int, key: bytes, vocabulary: Collection[str]) -> None:
+        self._vocabulary = frozenset(vocabulary)
+        self._mac = hmac.new(key, digestmod=hashlib.sha256)
+        self._file: IO[bytes] = os.fdopen(fd, "wb", buffering=0)
+        self._seq = 0
+
+    @classmethod
+    def from_handshake(cls, data: bytes, vocabulary: Collection[str]) -> SignedWriter:
+        """The writer the handshake ``{"fd": N, "key": hex}`` describes.
+
+        Raises:
+            ValueError: the handshake is not one :func:`open_channel` wrote.
+        """
+        try:
+            fields = json.loads(data)
+            fd, key = int(fields["fd"]), bytes.fromhex(fields["key"])
+        except (ValueError, KeyError, TypeError) as exc:
+            raise ValueError(f"not a channel handshake: {data[:80]!r}") from exc
+        return cls(fd, key, vocabulary)
+
+    def emit(self, event: str, **fields: Any) -> None:
+        """Send ``{"event": event, "seq": n, **fields}`` with its HMAC, in one write.
+
+        Raises:
+            ValueError: ``event`` is not in this writer's vocabulary (a bug in the caller).
+        """
+        if event not in self._vocabulary:
+            raise ValueError(f"unknown event {event!r}; expected one of {sorted(self._vocabulary)}")
+        payload = json.dumps({"event": event, "seq": self._seq, **fields}).encode("utf-8")
+        self._seq += 1
+        mac = self._mac.copy()
+        mac.update(payload)
+        self._file.write(payload + b" " + mac.hexdigest().encode("ascii") + b"\n")
+
+    def close(self) -> None:
+        """Close the pipe; later :meth:`emit` calls raise ``ValueError``."""
+        self._file.close()
+
+
+class SignedReader:
+    """The parent's end of a signed channel: authentic events in order, nothing after a bad one.
+
+    Args:
+        fd: The pipe's read end (made non-blocking here; closed by :meth:`close`).
+        key: The key handed to the child.
+    """
+
+    def __init__(self, fd: int, key: bytes) -> None:
+        os.set_blocking(fd, False)
+        self._fd = fd
+        self._key = key
+        self._buffer = b""
+        self._seq = 0
+        self.problem: str | None = None
+        """Why the channel stopped being trusted (a forged, altered, replayed or garbled line);
+        ``None`` while every line was authentic."""
+
+    def read(self) -> list[dict[str, Any]]:
+        """Every authentic event sent since the last call, in order.
+
+        The first line that fails (bad HMAC, wrong sequence number, not a JSON object with an
+        ``event`` key) sets :attr:`problem`; it and every later line are dropped.
+        """
+        while True:
+            try:
+                chunk = os.read(self._fd, 65536)
+            except BlockingIOError:
+                break
+            if not chunk:
+                break
+            self._buffer += chunk
+        *lines, self._buffer = self._buffer.split(b"\n")
+        found: list[dict[str, Any]] = []
+        for line in lines:
+            if self.problem is not None:
+                break
+            event = self._verify(line)
+            if event is not None:
+                found.append(event)
+        return found
+
+    def _verify(self, line: bytes) -> dict[str, Any] | None:
+        payload, _, digest = line.rpartition(b" ")
+        expected = hmac.new(self._key, payload, hashlib.sha256).hexdigest().encode("ascii")
+        if not hmac.compare_digest(digest, expected):
+            self.problem = "an event line without the grader's signature"
+            return None
+        event = json.loads(payload)
+        if not isinstance(event, dict) or not isinstance(event.get("event"), str):
+            self.problem = "a signed line that is not an event"
+            return None
+        if event.get("seq") != self._seq:
+            self.problem = f"event {event.get('seq')!r} where {self._seq} was due (replayed)"
+            return None
+        self._seq += 1
+        return event
+
+    def close(self) -> None:
+        """Close the read end."""
+        os.close(self._fd)
+
+
+@dataclass
+class Channel:
+    """A signed channel about to be handed to a child (see :func:`open_channel`).
+
+    Attributes:
+        reader: The parent's end.
+        child_fd: The write end the child inherits (``pass_fds``); the parent closes its copy
+            once the child started.
+        handshake: What the parent writes to the child's stdin: the fd number and the key.
+    """
+
+    reader: SignedReader
+    child_fd: int
+    handshake: bytes
+
+
+def open_channel() -> Channel:
+    """A new pipe and a new 256-bit key for one child."""
+    read_fd, write_fd = os.pipe()
+    key = secrets.token_bytes(32)
+    handshake = json.dumps({"fd": write_fd, "key": key.hex()}).encode("ascii")
+    return Channel(SignedReader(read_fd, key), write_fd, handshake)
+
+
 def progress_reporter(
-    writer: EventWriter | None, interval_s: float = PROGRESS_INTERVAL_S, **fields: Any
+    writer: EventWriter | SignedWriter | None,
+    interval_s: float = PROGRESS_INTERVAL_S,
+    **fields: Any,
 ) -> ProgressCallback:
     """The one progress throttle: ``report(step, total)`` emitting ``progress`` events.
 

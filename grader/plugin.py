@@ -5,8 +5,19 @@ It gives the hidden suites their fixtures (``spec``, ``profile``, ``device``,
 limit, classifies each outcome (passed, failed, error, timeout) with a message that points at the
 student's code, never at the grader's (:func:`grader.student.describe`), and appends the
 grading events of :mod:`grader.events` (``collected``, ``start``, ``progress``, ``result``,
-``environment``, ``finished``) to the events file given with ``--results``;
-:mod:`grader.runner` follows that file while the child runs.
+``environment``, ``finished``) to the signed channel whose handshake arrives on stdin
+(``--channel``, what :mod:`grader.runner` uses) or to the events file given with ``--results``
+(the trusted batch, :mod:`grader.batch`).
+
+Against a submission that tampers (see docs/architecture.md, "Threat model"): the channel is
+read from stdin and stdin closed before anything else; every grader module a check may import
+later is imported at collection; a :class:`grader.integrity.Snapshot` is taken after collection,
+before the student's file is imported, and compared after every check (a replaced reference
+makes that check an ``error`` naming it, ``tampered`` in its result, and is put back);
+``KeyboardInterrupt`` and ``pytest.exit`` from the student's code are that check's error, not
+the end of the session; faulthandler dumps every thread's stack to the log if a check overruns
+its limit by 2 s or the process crashes, so the parent can name the student's line; garbage is
+collected between checks.
 
 A check is a test function marked ``@pytest.mark.check(points=..., title=..., visibility=...,
 hint=..., timeout=...)``.
@@ -14,6 +25,9 @@ hint=..., timeout=...)``.
 
 from __future__ import annotations
 
+import faulthandler
+import gc
+import os
 import signal
 import sys
 import time
@@ -26,15 +40,69 @@ from typing import Any
 import pytest
 
 from core.errors import DataError
-from grader.events import GRADING, EventWriter, progress_reporter
+from grader.events import GRADING, EventWriter, SignedWriter, progress_reporter
 from grader.forbidden import guard_calls
+from grader.integrity import Snapshot, describe_changes
 from grader.process import exit_with_parent
 from grader.spec import AssignmentSpec, Profile, parse_spec
-from grader.student import SubmissionImportError, clip, describe, import_submission
+from grader.student import (
+    SubmissionImportError,
+    clip,
+    deepest_frame,
+    describe,
+    import_submission,
+    where,
+)
+
+DUMP_AFTER_S = 2.0
+"""How long past its limit a check runs before faulthandler dumps the stacks to the log, s."""
+
+GRADER_MODULES = (
+    "grader.data",
+    "grader.training",
+    "grader.numerics",
+    "grader.generative",
+    "grader.forbidden",
+    "grader.suites.common",
+)
+"""Imported at collection, so that no check imports grader code after the student's file ran."""
 
 
 class CheckTimeout(BaseException):
     """Raised in the main thread when a check runs past its time limit."""
+
+
+class SubmissionImportTimeout(SubmissionImportError):
+    """Importing the student's file ran past the limit of the check that first needed it.
+
+    An ``Exception`` (unlike :class:`CheckTimeout`), so pytest keeps it as the failure of the
+    session fixture and every later check gets the same message.
+    """
+
+
+class StudentInterrupt(Exception):
+    """The student's code raised ``KeyboardInterrupt`` or called ``pytest.exit``: an error
+    of that check, instead of the end of the grading session."""
+
+
+def _read_handshake() -> bytes:
+    """Read stdin to its end (the parent closes it after the handshake), then put
+    ``/dev/null`` in its place: the student's code finds nothing there."""
+    chunks = []
+    while chunk := os.read(0, 4096):
+        chunks.append(chunk)
+    null = os.open(os.devnull, os.O_RDONLY)
+    os.dup2(null, 0)
+    os.close(null)
+    return b"".join(chunks)
+
+
+# pytest puts /dev/null on fd 0 once it starts capturing, after importing ``-p`` plugins: the
+# handshake is read now, at import, when the runner asked for the channel.
+_HANDSHAKE = _read_handshake() if "--channel" in sys.argv else b""
+# likewise pytest captures fd 2 during checks: faulthandler writes to the child's log (its
+# stderr as the runner opened it) through a copy of the descriptor taken now
+_LOG = os.fdopen(os.dup(2), "w", closefd=True)
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -44,6 +112,9 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--device", default="cpu", help="cpu or cuda")
     group.addoption("--profile", default="quick", help="quick or full")
     group.addoption("--results", help="JSON-lines file the events are appended to")
+    group.addoption(
+        "--channel", action="store_true", help="read a signed channel's handshake from stdin"
+    )
     group.addoption("--skip-checks", default="", help="comma-separated check ids not to run")
     group.addoption("--parent-pid", help="exit when this process is no longer the parent")
 
@@ -70,8 +141,8 @@ def check_meta(item: pytest.Item) -> dict[str, Any]:
     }
 
 
-def _recorder(config: pytest.Config) -> EventWriter | None:
-    recorder: EventWriter | None = getattr(config, "_course_recorder", None)
+def _recorder(config: pytest.Config) -> EventWriter | SignedWriter | None:
+    recorder: EventWriter | SignedWriter | None = getattr(config, "_course_recorder", None)
     return recorder
 
 
@@ -80,8 +151,13 @@ def pytest_configure(config: pytest.Config) -> None:
         "markers",
         "check(points, title, visibility, hint, timeout, training): a graded check",
     )
-    if parent := config.getoption("--parent-pid"):
+    if config.getoption("--channel"):
+        config._course_recorder = SignedWriter.from_handshake(  # type: ignore[attr-defined]
+            _HANDSHAKE, GRADING
+        )
+    if (parent := config.getoption("--parent-pid")) is not None:
         exit_with_parent(int(parent))
+        faulthandler.enable(file=_LOG, all_threads=True)
     folder = config.getoption("--assignment-dir")
     if folder:
         spec = parse_spec(Path(str(folder)) / "assignment.yaml")
@@ -97,7 +173,31 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     config.hook.pytest_deselected(items=[i for i in items if check_id(i) in skip])
     items[:] = kept
     if (rec := _recorder(config)) is not None:
-        rec.emit("collected", checks=[check_meta(i) for i in kept])
+        rec.emit("collected", checks=[{**check_meta(i), "limit_s": _timeout(i)} for i in kept])
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """Import the grader modules checks use and install the forbidden-call guards, then take
+    the snapshot the checks are compared with (the student's file is imported later, by the
+    first check that needs it)."""
+    if "torch" in sys.modules:
+        import importlib
+
+        for name in GRADER_MODULES:
+            importlib.import_module(name)
+    config = session.config
+    if submission := config.getoption("--submission"):
+        _install_guards(config, Path(str(submission)).resolve())
+    config._course_snapshot = Snapshot(lambda: _hook_impls(config))  # type: ignore[attr-defined]
+
+
+def _hook_impls(config: pytest.Config) -> dict[str, tuple[Any, ...]]:
+    """The implementation functions of every pytest hook, by hook name."""
+    return {
+        name: tuple(impl.function for impl in caller.get_hookimpls())
+        for name, caller in vars(config.hook).items()
+        if hasattr(caller, "get_hookimpls")
+    }
 
 
 @pytest.hookimpl(wrapper=True)
@@ -108,7 +208,21 @@ def pytest_runtest_protocol(
     if rec is not None:
         rec.emit("start", id=check_id(item))
     item._course_started = time.perf_counter()  # type: ignore[attr-defined]
-    return (yield)
+    faulthandler.dump_traceback_later(_timeout(item) + DUMP_AFTER_S, exit=False, file=_LOG)
+    try:
+        return (yield)
+    finally:
+        faulthandler.cancel_dump_traceback_later()
+        _release_memory()
+
+
+def _release_memory() -> None:
+    """Collect garbage (a failed check's reference cycles) and empty CUDA's cache between
+    checks, so that one check's leftovers do not fail the next."""
+    gc.collect()
+    torch = sys.modules.get("torch")
+    if torch is not None and torch.cuda.is_initialized():
+        torch.cuda.empty_cache()
 
 
 def _timeout(item: pytest.Item) -> float:
@@ -145,14 +259,25 @@ def time_limit(seconds: float) -> Iterator[None]:
 
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_setup(item: pytest.Item) -> Generator[None, object, object]:
-    with time_limit(_timeout(item)):
+    with time_limit(_timeout(item)), _interrupts_are_errors():
         return (yield)
 
 
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_call(item: pytest.Item) -> Generator[None, object, object]:
-    with time_limit(_timeout(item)):
+    with time_limit(_timeout(item)), _interrupts_are_errors():
         return (yield)
+
+
+@contextmanager
+def _interrupts_are_errors() -> Iterator[None]:
+    """Turn ``KeyboardInterrupt`` / ``pytest.exit`` raised by the check into
+    :class:`StudentInterrupt` (the child runs in its own session: no terminal's Ctrl-C
+    reaches it, so they can only come from the student's code)."""
+    try:
+        yield
+    except (KeyboardInterrupt, pytest.exit.Exception) as exc:
+        raise StudentInterrupt(type(exc).__name__).with_traceback(exc.__traceback__) from exc
 
 
 @pytest.hookimpl(wrapper=True)
@@ -163,7 +288,12 @@ def pytest_runtest_makereport(
     done = getattr(item, "_course_done", False)
     if done or (call.when != "call" and report.passed):
         return report
-    status, message = classify(call.excinfo, item, report)
+    snapshot: Snapshot | None = getattr(item.config, "_course_snapshot", None)
+    changed = snapshot.changed() if snapshot is not None else []
+    if changed:
+        status, message = "error", describe_changes(changed)
+    else:
+        status, message = classify(call.excinfo, item, report)
     item._course_done = True  # type: ignore[attr-defined]
     if (rec := _recorder(item.config)) is not None:
         started = getattr(item, "_course_started", time.perf_counter())
@@ -173,6 +303,7 @@ def pytest_runtest_makereport(
             status=status,
             message=message,
             duration_s=round(time.perf_counter() - started, 3),
+            tampered=changed,
         )
     return report
 
@@ -220,20 +351,20 @@ def classify(
             return "failed", "check was skipped"
         return "passed", ""
     exc = excinfo.value
-    submission = str(item.config.getoption("--submission") or "")
+    submission = Path(str(item.config.getoption("--submission") or ""))
     if isinstance(exc, CheckTimeout):
-        if check_meta(item)["training"]:
-            return "timeout", (
-                f"training did not finish within {_timeout(item):.0f} s, the profile's limit, set "
-                "far above what a correct solution needs on an idle machine: if other programs "
-                "were busy, grade again; otherwise look for a slow loop in forward"
-            )
-        return "timeout", (
-            f"did not finish within {_timeout(item):.0f} s: look for an endless loop or a "
-            "far too slow operation"
+        return "timeout", timeout_message(
+            _timeout(item), check_meta(item)["training"], where(excinfo.tb, submission)
         )
+    if isinstance(exc, SubmissionImportTimeout):
+        return "timeout", clip(str(exc))
     if isinstance(exc, SubmissionImportError):
         return "error", clip(str(exc))
+    if isinstance(exc, StudentInterrupt):
+        cause = exc.__cause__ or exc
+        return "error", clip(
+            f"your code raised {exc}{where(cause.__traceback__, submission)}: grading carried on"
+        )
     if isinstance(exc, DataError):
         if (rec := _recorder(item.config)) is not None:
             rec.emit("environment", message=exc.message)
@@ -242,7 +373,28 @@ def classify(
         isinstance(exc, AssertionError) and _raised_in_suite(excinfo, item)
     ):
         return "failed", clip(str(exc).split("\nassert ")[0].strip())
-    return "error", describe(exc, Path(submission), tb=excinfo.tb)
+    return "error", describe(exc, submission, tb=excinfo.tb)
+
+
+def timeout_message(limit_s: float, training: bool, location: str) -> str:
+    """What a check that ran past its limit says; ``location`` is :func:`grader.student.where`'s
+    `` (resnet.py, line 12, in forward)`` for where the student's code was, or ``""``."""
+    if training:
+        return clip(
+            f"training did not finish within {limit_s:.0f} s, the profile's limit, set far above "
+            "what a correct solution needs on an idle machine: if other programs were busy, "
+            + (
+                f"grade again; otherwise your code was still running{location}"
+                if location
+                else "grade again; otherwise look for a slow loop in forward"
+            )
+        )
+    if location:
+        return clip(f"did not finish within {limit_s:.0f} s: still running{location}")
+    return (
+        f"did not finish within {limit_s:.0f} s: look for an endless loop or a "
+        "far too slow operation"
+    )
 
 
 def _raised_in_suite(excinfo: pytest.ExceptionInfo[BaseException], item: pytest.Item) -> bool:
@@ -287,19 +439,22 @@ def submission_path(pytestconfig: pytest.Config) -> Path:
 @pytest.fixture(scope="session")
 def submission(submission_path: Path, pytestconfig: pytest.Config) -> types.ModuleType:
     """The student's module, imported once; a failed import fails every check that uses it."""
-    failure: str | None = getattr(pytestconfig, "_course_import_failure", None)
+    failure: SubmissionImportError | None = getattr(pytestconfig, "_course_import_failure", None)
     if failure is not None:
-        raise SubmissionImportError(failure)
+        raise type(failure)(str(failure))
     _install_guards(pytestconfig, submission_path)
     try:
         return import_submission(submission_path, passthrough=(CheckTimeout,))
-    except CheckTimeout:
-        pytestconfig._course_import_failure = (  # type: ignore[attr-defined]
-            f"importing {submission_path.name} did not finish (it timed out in an earlier check)"
+    except CheckTimeout as exc:
+        frame = deepest_frame(exc.__traceback__, submission_path)
+        line = f" (line {frame.lineno})" if frame is not None else ""
+        timeout = SubmissionImportTimeout(
+            f"importing {submission_path.name} did not finish in time{line}"
         )
-        raise
+        pytestconfig._course_import_failure = timeout  # type: ignore[attr-defined]
+        raise timeout from None
     except SubmissionImportError as exc:
-        pytestconfig._course_import_failure = str(exc)  # type: ignore[attr-defined]
+        pytestconfig._course_import_failure = exc  # type: ignore[attr-defined]
         raise
 
 

@@ -25,10 +25,12 @@ says what the pipeline really returned.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from core.errors import UsageError
+from grader.process import jail_for
 from grader.spec import AssignmentSpec
 from grader.tool import ChildProgress, run_tool
 
@@ -70,6 +72,8 @@ def write_preview(
     n: int = DEFAULT_IMAGES,
     seed: int = 0,
     timeout_s: float | None = None,
+    sandbox: str = "none",
+    hidden: Sequence[Path] = (),
 ) -> PreviewResult:
     """Apply ``submission``'s ``fashion_pipeline()`` to test images and write the PNG.
 
@@ -90,6 +94,9 @@ def write_preview(
         n: Test images in the picture, 1 to 64.
         seed: Picks the images and seeds the pipeline, 0 to 2**63 - 1.
         timeout_s: Wall-clock limit of the whole child process, seconds; 60 by default.
+
+        sandbox: ``bwrap`` or ``none`` (resolved, see :func:`grader.sandbox.resolve`).
+        hidden: Paths the child must not see besides the solutions (the tracker's database).
 
     Returns:
         The path, the number of images, the shape the pipeline returned and warnings.
@@ -120,6 +127,7 @@ def write_preview(
         limit_s=limit,
         timeout_message=lambda progress: _timeout_message(limit, progress, submission, n),
         process="the preview process",
+        jail=jail_for(spec, submission, sandbox, hidden),
     )
     return PreviewResult(
         path=out,

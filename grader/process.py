@@ -4,11 +4,15 @@ Both the grading runner (``python -m pytest SUITE -p grader.plugin``, :mod:`grad
 the tools' children (``python -m grader.sample_child`` / ``grader.preview_child``,
 :mod:`grader.tool`) go through :func:`run_child`, which starts the command:
 
-- through :func:`sandbox`, the one place where a sandbox will wrap the command line;
-- in a working folder of the caller's (a temporary one), stdin closed, stdout and stderr to a
-  log file;
-- with the environment of :func:`child_environment` (no ``PYTEST_*`` variables, no bytecode
-  written, no pytest plugins auto-loaded);
+- confined by a :class:`Jail`: under bubblewrap (:mod:`grader.sandbox`: read-only filesystem,
+  private /tmp, no network, own PID namespace, the home, the solutions and the tracker's
+  database hidden) or, with ``none``, as a plain process; either way with the scrubbed
+  environment of :func:`grader.sandbox.environment` (no ``COURSE_DB``, no ``PYTHONPATH`` but
+  the grader's own read-only copy, :mod:`grader.installed`), a private ``HOME`` and ``TMPDIR``
+  in its working folder;
+- in a working folder of the caller's (a temporary one), stdout and stderr to a log file,
+  stdin closed, or carrying a :class:`grader.events.Channel`'s handshake (then the channel's
+  pipe is inherited);
 - in a new session, so the whole process group can be killed;
 - under ``RLIMIT_AS`` = the spec's ``memory_mb`` on CPU (CUDA reserves a large address space,
   so on a GPU only the time limits apply);
@@ -16,7 +20,12 @@ the tools' children (``python -m grader.sample_child`` / ``grader.preview_child`
   (:func:`exit_with_parent`), which ends it when this process dies;
 
 then calls the caller's ``poll`` every 0.1 s while it runs, and kills the whole process group
-past the wall-clock deadline, and on any way out of the call (Ctrl-C included).
+past the wall-clock deadline, when ``poll`` says so, and on any way out of the call (Ctrl-C
+included). Afterwards nothing the child started survives: its group is killed even when the
+child itself exited, and without a sandbox this process is a child subreaper
+(:func:`grader.sandbox.become_subreaper`), so descendants that left the group
+(``start_new_session=True``) are re-parented here and killed too
+(:func:`grader.sandbox.kill_adopted`).
 
 Student code never runs in the calling process. This module imports nothing heavy: the
 watchdog runs in the children.
@@ -31,14 +40,25 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
+
+from grader import sandbox
+from grader.events import Channel
+from grader.spec import AssignmentSpec, solutions_root
 
 POLL_INTERVAL_S = 0.1
 """How often :func:`run_child` calls ``poll`` while the child runs, seconds."""
 EXIT_GRACE_S = 5.0
 """How long a child that said it is done may take to exit by itself, seconds."""
+
+RUNNING, DONE, STOP = "running", "done", "stop"
+"""What ``poll`` tells :func:`run_child`: keep going; the child reported all it will (it gets
+:data:`EXIT_GRACE_S` to exit); kill it now."""
+
+_live: set[int] = set()
+"""Pids of the children :func:`run_child` started that still run (never taken for orphans)."""
 
 
 def python_command(module: str, args: Sequence[str]) -> list[str]:
@@ -50,23 +70,82 @@ def python_command(module: str, args: Sequence[str]) -> list[str]:
     return [sys.executable, "-m", module, *args, "--parent-pid", str(os.getpid())]
 
 
-def sandbox(argv: Sequence[str]) -> list[str]:
-    """The command line that actually runs, for the child's command ``argv``.
+@dataclass(frozen=True)
+class Jail:
+    """How a child is confined (see :mod:`grader.sandbox`).
 
-    The one place a sandbox (bubblewrap: read-only filesystem, no network, private /tmp) will
-    wrap the command. None yet: the command is returned as it is.
+    Attributes:
+        kind: ``bwrap`` (bubblewrap) or ``none`` (a plain process; the environment is still
+            scrubbed).
+        readable: Paths the child must read even where they lie in a hidden folder (the
+            submission's folder, the data set, the assignment, the interpreter's prefixes).
+        hidden: Paths the child must not see (the solutions, the tracker's database files);
+            they win over ``readable``.
+        env: Variables set in the child on top of the scrubbed environment (e.g. where the
+            data set is: ``COURSE_DATA_DIR``).
     """
-    return list(argv)
+
+    kind: str = "none"
+    readable: tuple[Path, ...] = ()
+    hidden: tuple[Path, ...] = ()
+    env: Mapping[str, str] = field(default_factory=dict)
 
 
-def child_environment() -> dict[str, str]:
-    """This process's environment for a child: without ``PYTEST_*`` variables (the caller may
-    itself run under pytest), with ``PYTHONDONTWRITEBYTECODE=1`` (no ``__pycache__`` beside
-    the student's file) and ``PYTEST_DISABLE_PLUGIN_AUTOLOAD=1`` (the user's pytest plugins do
-    not load in the grading child)."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST_")}
-    env.update(PYTHONDONTWRITEBYTECODE="1", PYTEST_DISABLE_PLUGIN_AUTOLOAD="1")
-    return env
+def jail_for(
+    spec: AssignmentSpec, submission: Path, kind: str, hidden: Sequence[Path] = ()
+) -> Jail:
+    """The :class:`Jail` of a child that runs ``submission`` of ``spec``.
+
+    It may read the submission's folder (the student's helper modules), the assignment's
+    folder and the data set (``COURSE_DATA_DIR`` tells it where); it must not see the reference
+    solutions (unless it runs one of them: the solution is trusted) nor ``hidden`` (the
+    tracker's database files).
+
+    Args:
+        spec: The assignment.
+        submission: The file the child runs.
+        kind: ``bwrap`` or ``none``.
+        hidden: More paths to hide.
+    """
+    from grader.data import find_dataset
+
+    data = find_dataset()
+    readable = [submission.resolve().parent, spec.folder.resolve(), *([data] if data else [])]
+    secret = [*hidden]
+    solutions = solutions_root()
+    if solutions is not None and not submission.resolve().is_relative_to(solutions):
+        secret.append(solutions)
+    env = {"COURSE_DATA_DIR": str(data)} if data else {}
+    return Jail(kind, tuple(readable), tuple(secret), env)
+
+
+def child_environment(
+    workdir: Path, lib: Path | None = None, extra: Mapping[str, str] | None = None
+) -> dict[str, str]:
+    """The scrubbed environment of a child working in ``workdir``
+    (:func:`grader.sandbox.environment`): ``HOME`` and ``TMPDIR`` are folders of ``workdir``;
+    ``PYTHONPATH`` is ``lib`` (the grader's read-only copy) when given; then ``extra``."""
+    home, tmp = workdir / "home", workdir / "tmp"
+    home.mkdir(exist_ok=True)
+    tmp.mkdir(exist_ok=True)
+    extra = {**({"PYTHONPATH": str(lib)} if lib is not None else {}), **(extra or {})}
+    return sandbox.environment(os.environ, home=home, tmp=tmp, extra=extra)
+
+
+def interpreter_paths() -> tuple[Path, ...]:
+    """What a child Python needs to read: the prefixes, the interpreter's folder and the
+    ``sys.path`` entries that are installed packages (site-packages, dist-packages, or inside a
+    prefix); never the script's folder or the working folder."""
+    prefixes = [Path(sys.prefix).resolve(), Path(sys.base_prefix).resolve()]
+    paths = [*prefixes, Path(sys.executable).resolve().parent]
+    for entry in sys.path:
+        path = Path(entry).resolve() if entry else None
+        if path is None or not path.exists():
+            continue
+        installed = {"site-packages", "dist-packages"} & set(path.parts)
+        if installed or any(path.is_relative_to(prefix) for prefix in prefixes):
+            paths.append(path)
+    return tuple(dict.fromkeys(paths))
 
 
 def memory_limit(memory_mb: int, device: str) -> int | None:
@@ -81,10 +160,14 @@ class Outcome:
     Attributes:
         returncode: Its exit status; negative: killed by that signal.
         timed_out: It was killed at the deadline.
+        stopped: It was killed because ``poll`` said :data:`STOP`.
+        orphans: Descendants still alive after it ended, killed then.
     """
 
     returncode: int
     timed_out: bool
+    stopped: bool = False
+    orphans: int = 0
 
 
 def run_child(
@@ -95,45 +178,81 @@ def run_child(
     memory_mb: int,
     device: str,
     deadline: float,
-    poll: Callable[[], bool],
+    poll: Callable[[], str],
+    jail: Jail = Jail(),
+    lib: Path | None = None,
+    channel: Channel | None = None,
 ) -> Outcome:
-    """Run ``argv`` (through :func:`sandbox`) to its end or the deadline.
+    """Run ``argv`` (confined by ``jail``) to its end, the deadline or ``poll``'s stop.
 
     Args:
         argv: The command, e.g. from :func:`python_command`; paths in it must be absolute.
-        workdir: The child's working folder.
+        workdir: The child's working folder (writable inside the sandbox).
         log: Where its stdout and stderr go (overwritten).
         memory_mb: Its address-space limit in MiB, applied when ``device`` is ``cpu``.
         device: ``cpu`` or ``cuda``.
         deadline: Wall-clock deadline on :func:`time.perf_counter`'s clock, seconds.
         poll: Called every 0.1 s while the child runs, and once more after it ended or was
-            killed: reads what it reported so far. Returning ``True`` means it reported all it
-            will; it then gets :data:`EXIT_GRACE_S` (within the deadline) to exit before its
-            group is killed, which is not counted as a time-out.
+            killed: reads what it reported so far and returns :data:`RUNNING`, :data:`DONE`
+            (it reported all it will; it then gets :data:`EXIT_GRACE_S`, within the deadline,
+            to exit before its group is killed, which is not counted as a time-out) or
+            :data:`STOP` (kill it now).
+        jail: How the child is confined.
+        lib: The grader's read-only copy (:mod:`grader.installed`), the child's
+            ``PYTHONPATH``.
+        channel: A signed event channel: its pipe is inherited and its handshake written to
+            the child's stdin; without one, stdin is ``/dev/null``.
 
     Returns:
-        Its exit status, and whether the deadline passed first.
+        Its exit status, whether the deadline passed first or ``poll`` stopped it, and how
+        many descendants outlived it.
 
     Raises:
         OSError: the command could not be started.
     """
     limit = memory_limit(memory_mb, device)
+    env = child_environment(workdir, lib, jail.env)
+    command = list(argv)
+    if jail.kind == "bwrap":
+        # the sandbox's --die-with-parent ends the child with this process; inside its PID
+        # namespace the child's parent pid is not this one, so its watchdog is switched off
+        if "--parent-pid" in command[:-1]:
+            command[command.index("--parent-pid") + 1] = "0"
+        readable = (*interpreter_paths(), *jail.readable, *([lib] if lib else []))
+        command = sandbox.bwrap_command(
+            command, workdir=workdir, readable=readable, hidden=jail.hidden, env=env, device=device
+        )
+    else:
+        sandbox.become_subreaper()
+    known = sandbox.children() | _live
     with log.open("wb") as out:
         proc = subprocess.Popen(
-            sandbox(argv),
+            command,
             cwd=workdir,
-            stdin=subprocess.DEVNULL,
+            stdin=subprocess.PIPE if channel else subprocess.DEVNULL,
             stdout=out,
             stderr=subprocess.STDOUT,
-            env=child_environment(),
+            env=env,
             start_new_session=True,
+            pass_fds=(channel.child_fd,) if channel else (),
             preexec_fn=(lambda: limit_memory(limit)) if limit else None,
         )
-        timed_out = reported = False
+        _live.add(proc.pid)
+        timed_out = reported = stopped = False
         try:
+            if channel is not None:
+                os.close(channel.child_fd)
+                assert proc.stdin is not None
+                with contextlib.suppress(BrokenPipeError):
+                    proc.stdin.write(channel.handshake)
+                    proc.stdin.close()
             while proc.poll() is None:
-                if poll():
+                action = poll()
+                if action == DONE:
                     reported = True
+                    break
+                if action == STOP:
+                    stopped = True
                     break
                 if time.perf_counter() > deadline:
                     timed_out = True
@@ -144,11 +263,12 @@ def run_child(
                 with contextlib.suppress(subprocess.TimeoutExpired):
                     proc.wait(timeout=grace)
         finally:  # deadline, Ctrl-C or any error here: never leave the child running
-            if proc.poll() is None:
-                kill_group(proc)
+            kill_group(proc)
             proc.wait()
+            _live.discard(proc.pid)
+            orphans = sandbox.kill_adopted(known) if jail.kind != "bwrap" else []
     poll()
-    return Outcome(proc.returncode, timed_out)
+    return Outcome(proc.returncode, timed_out, stopped, len(orphans))
 
 
 def limit_memory(limit: int) -> None:
@@ -163,7 +283,8 @@ def limit_memory(limit: int) -> None:
 
 
 def kill_group(proc: subprocess.Popen[bytes]) -> None:
-    """SIGKILL the process group of ``proc`` (started with ``start_new_session=True``)."""
+    """SIGKILL the process group of ``proc`` (started with ``start_new_session=True``), even
+    when ``proc`` itself has exited: what it left in its group dies too."""
     with contextlib.suppress(ProcessLookupError, PermissionError):
         os.killpg(proc.pid, signal.SIGKILL)
 
@@ -186,9 +307,13 @@ def exit_with_parent(parent: int, interval_s: float = 1.0) -> None:
     killed or crashed parent would leave it running; this watchdog thread prevents that.
 
     Args:
-        parent: The pid the parent passed with ``--parent-pid``.
+        parent: The pid the parent passed with ``--parent-pid``; 0: no watchdog (a sandbox
+            that ends the child with its parent).
         interval_s: How often to look, seconds.
     """
+
+    if parent == 0:  # the sandbox ends the child with its parent (see run_child)
+        return
 
     def watch() -> None:
         while True:

@@ -83,6 +83,9 @@ class GradeReport:
         started_at: UTC ISO-8601 timestamp of the attempt's start.
         note: Anything about the attempt as a whole (e.g. "grading stopped after 120 s"),
             empty when nothing went wrong.
+        sandbox: What confined the grading child: ``bwrap`` or ``none``.
+        tampered: The student's code tampered with grading (the note says how); the checks it
+            affected score 0.
     """
 
     assignment: str
@@ -96,6 +99,8 @@ class GradeReport:
     submission_sha256: str = ""
     started_at: str = ""
     note: str = ""
+    sandbox: str = "none"
+    tampered: bool = False
 
     @property
     def full_marks(self) -> bool:
@@ -111,6 +116,8 @@ class GradeReport:
             "device": self.device,
             "profile": self.profile,
             "duration_s": round(self.duration_s, 3),
+            "sandbox": self.sandbox,
+            "tampered": self.tampered,
             "checks": [c.to_json() for c in self.checks],
         }
 

@@ -1,12 +1,22 @@
 """Grade a submission in a child process: ``python -m pytest SUITE -p grader.plugin``.
 
 Student code never runs in the caller's process. The child is started and supervised by
-:func:`grader.process.run_child` (own session, wall-clock deadline that kills the process group,
-memory limit, stdin closed, watchdog on this process) and appends the grading events of
-:mod:`grader.events` to an events file (see :mod:`grader.plugin`); this module follows that
-file while the child runs, reports progress through a callback and, when the child dies in the
-middle of a check (``os._exit``, a segfault, the memory limit), records that check as an error
-and starts a new child for the checks left.
+:func:`grader.process.run_child` (own session, sandbox, scrubbed environment, wall-clock
+deadline that kills the process group, memory limit, watchdog on this process, no descendant
+left behind) from a fresh read-only copy of the grader (:mod:`grader.installed`), and sends
+the grading events of :mod:`grader.events` over a signed channel (see :mod:`grader.plugin`).
+This module follows them while the child runs and holds the child to the protocol, in order:
+``collected``, then ``start`` / ``progress`` / ``result`` for each collected check in turn,
+then ``finished``. Anything else (an unsigned or replayed line, a check out of turn, a second
+``collected``), a grader file changed on disk, or a check whose result says the student's code
+replaced what the suite relies on (:mod:`grader.integrity`) is tampering: the attempt is
+marked ``tampered``, the child is stopped and the checks without a trusted result score 0.
+
+A check that runs past its limit (plus :data:`CHECK_GRACE_S`) is stopped from here even when
+the student's code switched the child's own timer off; when the child dies in the middle of a
+check (``os._exit``, a segfault, the memory limit) or between two checks, that check is
+recorded as an error (naming the student's line from faulthandler's dump in the child's log
+when there is one) and a new child is started for the checks left.
 
 :func:`grade_many` grades several trusted submissions (the project's own variants) in one child,
 for the project's tests.
@@ -27,10 +37,22 @@ from typing import Any
 
 from core.clock import utc_timestamp
 from core.errors import DataError, EnvironmentProblem, UsageError
-from grader.events import EventReader
-from grader.process import Outcome, death_reason, python_command, run_child
+from grader.events import Channel, EventReader, open_channel
+from grader.installed import make_copy, remove_copy
+from grader.process import (
+    DONE,
+    RUNNING,
+    STOP,
+    Jail,
+    Outcome,
+    death_reason,
+    jail_for,
+    python_command,
+    run_child,
+)
 from grader.results import CheckResult, GradeReport, Status
 from grader.spec import AssignmentSpec
+from grader.student import clip, printable, where_in_dump
 
 __all__ = [
     "MAX_RESTARTS",
@@ -45,6 +67,10 @@ __all__ = [
 ]
 
 MAX_RESTARTS = 3
+CHECK_GRACE_S = 10.0
+"""How long past a check's own limit this process waits before it stops the child, seconds
+(the child's timer normally ends the check at its limit)."""
+STATUSES = frozenset({"passed", "failed", "error", "timeout"})
 
 
 @dataclass(frozen=True)
@@ -104,44 +130,109 @@ def sha256_file(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+class _Tampering(Exception):
+    """The child broke the event protocol; the message says how."""
+
+
 @dataclass
 class _Attempt:
-    """What the events of one submission's children said so far."""
+    """What the events of one submission's children said so far, held to the protocol.
+
+    ``order`` is the current child's collected checks; ``next`` the index of the one due.
+    """
 
     meta: dict[str, dict[str, Any]] = field(default_factory=dict)
     results: dict[str, dict[str, Any]] = field(default_factory=dict)
     running: str | None = None
+    running_since: float = 0.0
     environment: str | None = None
     finished: bool = False
+    order: list[str] = field(default_factory=list)
+    next: int = 0
+    collected: bool = False
+    tampered: list[str] = field(default_factory=list)
+
+    def new_child(self) -> None:
+        """A new child starts: it must begin with ``collected`` again."""
+        self.order, self.next, self.collected, self.finished = [], 0, False, False
+        self.running = None
 
     def apply(self, event: dict[str, Any], on_event: EventCallback | None) -> None:
-        """Take in one event of the grading vocabulary; pass check events to ``on_event``."""
+        """Take in one event of the grading vocabulary; pass check events to ``on_event``.
+
+        Raises:
+            _Tampering: the event breaks the protocol.
+        """
         kind = event["event"]
-        if kind == "collected":
-            for meta in event["checks"]:
-                self.meta.setdefault(meta["id"], meta)
+        if self.finished:
+            raise _Tampering(f"a {kind!r} event after the session finished")
+        if not self.collected:
+            if kind != "collected":
+                raise _Tampering(f"a {kind!r} event before the checks were collected")
+            self._collect(event)
             return
+        if kind == "collected":
+            raise _Tampering("the checks were collected twice")
         if kind == "environment":
             self.environment = str(event.get("message", ""))
             return
         if kind == "finished":
+            if self.running is None and self.next < len(self.order):
+                raise _Tampering("the session finished before every check ran")
             self.finished = True
             return
-        cid = str(event.get("id", ""))
+        cid = str(event.get("id"))
         title = str(self.meta.get(cid, {}).get("title", cid))
         if kind == "start":
-            self.running = cid
+            if self.running is not None or self.next >= len(self.order):
+                raise _Tampering(f"check {cid!r} started out of turn")
+            if cid != self.order[self.next]:
+                raise _Tampering(f"check {cid!r} started where {self.order[self.next]!r} was due")
+            self.running, self.running_since = cid, time.perf_counter()
             out = Event("start", cid, title)
         elif kind == "progress":
+            if cid != self.running:
+                raise _Tampering(f"progress of {cid!r}, which is not running")
             out = Event("progress", cid, title, step=int(event["step"]), total=int(event["total"]))
         elif kind == "result":
+            if cid != self.running:
+                raise _Tampering(f"a result for {cid!r}, which is not running")
+            if event.get("status") not in STATUSES:
+                raise _Tampering(f"a result with status {event.get('status')!r}")
+            if event.get("tampered"):
+                self.tampered += [str(name) for name in event["tampered"]]
             self.results[cid] = event
             self.running = None
+            self.next += 1
             out = Event("result", cid, title, status=str(event["status"]))
         else:
-            return
+            raise _Tampering(f"an event of unknown kind {kind!r}")
         if on_event is not None:
             on_event(out)
+
+    def _collect(self, event: dict[str, Any]) -> None:
+        checks = event.get("checks")
+        if not isinstance(checks, list) or not all(
+            isinstance(c, dict) and isinstance(c.get("id"), str) for c in checks
+        ):
+            raise _Tampering("a malformed list of checks")
+        ids = [c["id"] for c in checks]
+        if self.meta:
+            left = [cid for cid in self.meta if cid not in self.results]
+            if ids != [cid for cid in left if cid in ids] or not set(ids) <= set(left):
+                raise _Tampering("a restarted child collected other checks")
+        for meta in checks:
+            self.meta.setdefault(meta["id"], meta)
+        self.order, self.next, self.collected = ids, 0, True
+
+    def overrun(self) -> str | None:
+        """The running check, when it is past its limit plus :data:`CHECK_GRACE_S`."""
+        if self.running is None:
+            return None
+        limit = float(self.meta.get(self.running, {}).get("limit_s") or 0)
+        if limit and time.perf_counter() > self.running_since + limit + CHECK_GRACE_S:
+            return self.running
+        return None
 
 
 def grade(
@@ -153,6 +244,8 @@ def grade(
     on_event: EventCallback | None = None,
     timeout_s: float | None = None,
     skip: Collection[str] = (),
+    sandbox: str = "none",
+    hidden: Sequence[Path] = (),
 ) -> GradeReport:
     """Run the assignment's hidden suite against ``submission`` and score it.
 
@@ -164,6 +257,9 @@ def grade(
         on_event: Called in this process for each check start, training progress and result.
         timeout_s: Wall-clock limit of the whole attempt in seconds; the profile's by default.
         skip: Check ids not to run (they are left out of the report); for the project's tests.
+        sandbox: ``bwrap`` or ``none`` (already resolved, see :func:`grader.sandbox.resolve`).
+        hidden: Files and folders the child must not see besides the solutions (the tracker's
+            database); hidden only by ``bwrap``.
 
     Returns:
         The report; every check of the suite appears, run or not.
@@ -183,49 +279,110 @@ def grade(
     deadline = start + limit
     state = _Attempt()
     notes: list[str] = []
+    jail = jail_for(spec, submission, sandbox, hidden)
     with tempfile.TemporaryDirectory(prefix="course-grade-") as tmp:
-        workdir = Path(tmp)
+        workdir = Path(tmp) / "work"
+        workdir.mkdir()
         (workdir / "pytest.ini").write_text("[pytest]\n", encoding="utf-8")
         for attempt in range(MAX_RESTARTS + 1):
-            events = workdir / f"events-{attempt}.jsonl"
+            copy = make_copy(Path(tmp) / f"lib-{attempt}", spec.folder, spec.suite)
             log = workdir / f"child-{attempt}.log"
             skipped = ",".join([*skip, *state.results])
-            args = _pytest_args(spec, submission, device, profile, events, workdir, skipped)
-            events.touch()
-            with EventReader(events) as reader:
+            args = _pytest_args(
+                copy.suite, copy.spec_folder, submission, device, profile, workdir,
+                skipped,
+            )  # fmt: skip
+            channel = open_channel()
+            state.new_child()
+            problem: list[str] = []  # why the child is not trusted, when it is not
+            overrun: list[str] = []  # the check stopped from here for running too long
 
-                def poll(reader: EventReader = reader) -> bool:
-                    for event in reader.read():
+            def poll(
+                channel: Channel = channel,
+                problem: list[str] = problem,
+                overrun: list[str] = overrun,
+            ) -> str:
+                if problem:
+                    return STOP
+                try:
+                    for event in channel.reader.read():
                         state.apply(event, on_event)
-                    # once the suite has finished, a thread or an atexit handler of the
-                    # submission that never ends does not hold the attempt to its limit
-                    return state.finished
+                except _Tampering as exc:
+                    problem.append(str(exc))
+                if channel.reader.problem is not None:
+                    problem.append(channel.reader.problem)
+                if problem:
+                    return STOP
+                if (late := state.overrun()) is not None:
+                    overrun.append(late)
+                    return STOP
+                # once the suite has finished, a thread or an atexit handler of the
+                # submission that never ends does not hold the attempt to its limit
+                return DONE if state.finished else RUNNING
 
-                outcome = _run_grading_child(spec, device, args, workdir, log, deadline, poll)
+            try:
+                outcome = _run_grading_child(
+                    spec, device, args, workdir, log, deadline, poll, jail, copy.root, channel
+                )
+            finally:
+                channel.reader.close()
+                changes = copy.changes()
+                remove_copy(copy.root)
+            if changes:
+                problem.append("your code changed the grader's files: " + ", ".join(changes))
             running = state.running
+            log_text = log.read_text(encoding="utf-8", errors="replace")
+            if problem:
+                _stop_for_tampering(state, problem[0], notes)
+                break
             if outcome.timed_out:
                 notes.append(f"grading stopped at the attempt's {limit:.0f} s limit")
                 if running:
                     state.results[running] = {
                         "status": "timeout",
-                        "message": f"still running when the attempt hit its {limit:.0f} s limit",
+                        "message": f"still running when the attempt hit its {limit:.0f} s limit"
+                        + where_in_dump(log_text, submission),
                     }
                 break
             if not state.meta:
-                tail = log.read_text(encoding="utf-8", errors="replace")[-2000:]
                 raise EnvironmentProblem(
-                    "the grading process could not collect the suite", str(spec.suite), tail.strip()
+                    "the grading process could not collect the suite",
+                    str(spec.suite),
+                    log_text[-2000:].strip(),
                 )
-            if running is None:
+            if all(cid in state.results for cid in state.meta):
                 break
-            reason = death_reason(outcome.returncode)
             restarted = " and was restarted" if attempt < MAX_RESTARTS else ""
-            notes.append(f"the grading process {reason} during {running!r}{restarted}")
-            state.results[running] = {
-                "status": "error",
-                "message": f"the grading process {reason} while this check ran "
-                "(os._exit, a crash in native code, or running out of memory)",
-            }
+            if overrun:
+                late = overrun[0]
+                seconds = float(state.meta[late].get("limit_s") or 0)
+                notes.append(f"{late!r} ran past its {seconds:.0f} s limit{restarted}")
+                location = where_in_dump(log_text, submission) or " (no line: no stack dump)"
+                state.results[late] = {
+                    "status": "timeout",
+                    "message": clip(
+                        f"did not finish within {seconds:.0f} s, and its own timer did not stop "
+                        f"it{location}"
+                    ),
+                }
+            elif running is not None:
+                reason = death_reason(outcome.returncode)
+                notes.append(f"the grading process {reason} during {running!r}{restarted}")
+                location = where_in_dump(log_text, submission)
+                state.results[running] = {
+                    "status": "error",
+                    "message": clip(
+                        f"the grading process {reason} while this check ran{location}"
+                        + (
+                            ""
+                            if location
+                            else " (os._exit, a crash in native code, or running out of memory)"
+                        )
+                    ),
+                }
+            else:
+                reason = death_reason(outcome.returncode)
+                notes.append(f"the grading process {reason} between two checks{restarted}")
             state.running = None
             if all(cid in state.results for cid in state.meta):
                 break
@@ -241,6 +398,8 @@ def grade(
                         "this check (see the checks above)",
                     },
                 )
+    if state.tampered and not any(n.startswith("tampering") for n in notes):
+        notes.insert(0, f"tampering: your code replaced {', '.join(dict.fromkeys(state.tampered))}")
     if state.environment:
         raise DataError("grading needs data this machine lacks", state.environment)
     return _report(
@@ -254,7 +413,19 @@ def grade(
         started_at=started_at,
         digest=digest,
         duration_s=time.perf_counter() - start,
+        sandbox=jail.kind,
     )
+
+
+def _stop_for_tampering(state: _Attempt, reason: str, notes: list[str]) -> None:
+    """Every check without a trusted result becomes an error naming ``reason``."""
+    notes.append(f"tampering: {reason}")
+    state.tampered.append(reason)
+    message = clip(f"not graded: the grading process was stopped for tampering ({reason})")
+    for cid in state.meta:
+        if cid not in state.results:
+            state.results[cid] = {"status": "error", "message": message}
+    state.running = None
 
 
 def grade_many(
@@ -319,7 +490,16 @@ def grade_many(
         for index, submission in enumerate(submissions):
             events = workdir / f"events-{index}.jsonl"
             runs.append(
-                _pytest_args(spec, submission, device, profile, events, workdir, ",".join(skip))
+                _pytest_args(
+                    spec.suite,
+                    spec.folder,
+                    submission,
+                    device,
+                    profile,
+                    workdir,
+                    ",".join(skip),
+                    events,
+                )
             )
             events.touch()
             readers.append(files.enter_context(EventReader(events)))
@@ -328,21 +508,24 @@ def grade_many(
         if submissions:
             started_at[0], starts[0] = utc_timestamp(), time.perf_counter()
 
-        def poll() -> bool:
+        def poll() -> str:
             nonlocal done
             while done < len(submissions):
-                for event in readers[done].read():
-                    states[done].apply(event, None)
+                try:
+                    for event in readers[done].read():
+                        states[done].apply(event, None)
+                except _Tampering as exc:  # a bug, not a student: grade it alone below
+                    raise _SubmissionTimeout from exc
                 now = time.perf_counter()
                 if not states[done].finished:
                     if now > starts[done] + limit:
                         raise _SubmissionTimeout
-                    return False
+                    return RUNNING
                 ends[done] = now
                 done += 1
                 if done < len(submissions):
                     started_at[done], starts[done] = utc_timestamp(), now
-            return True
+            return DONE
 
         if submissions:
             command = python_command("grader.batch", ["--job", str(job)])
@@ -357,6 +540,7 @@ def grade_many(
                     device=device,
                     deadline=time.perf_counter() + limit * len(submissions),
                     poll=poll,
+                    jail=jail_for(spec, submissions[0], "none", ()),
                 )
     reports: list[GradeReport] = []
     for index, submission in enumerate(submissions):
@@ -396,22 +580,25 @@ class _SubmissionTimeout(Exception):
 
 
 def _pytest_args(
-    spec: AssignmentSpec,
+    suite: Path,
+    spec_folder: Path,
     submission: Path,
     device: str,
     profile: str,
-    events: Path,
     workdir: Path,
     skip: str,
+    events: Path | None = None,
 ) -> list[str]:
-    """pytest's arguments for grading ``submission`` (after ``python -m pytest``)."""
+    """pytest's arguments for grading ``submission`` (after ``python -m pytest``): events to
+    the file ``events`` (the trusted batch) or, without one, over the signed channel."""
     args = [
-        str(spec.suite),
+        str(suite),
         "-p", "grader.plugin", "-c", str(workdir / "pytest.ini"), "--rootdir", str(workdir),
         "-p", "no:cacheprovider", "-q", "--tb=short", "--no-header",
-        "--assignment-dir", str(spec.folder), "--submission", str(submission.resolve()),
-        "--device", device, "--profile", profile, "--results", str(events),
+        "--assignment-dir", str(spec_folder), "--submission", str(submission.resolve()),
+        "--device", device, "--profile", profile,
     ]  # fmt: skip
+    args += ["--results", str(events)] if events is not None else ["--channel"]
     if skip:
         args += ["--skip-checks", skip]
     return args
@@ -424,7 +611,10 @@ def _run_grading_child(
     workdir: Path,
     log: Path,
     deadline: float,
-    poll: Callable[[], bool],
+    poll: Callable[[], str],
+    jail: Jail,
+    lib: Path,
+    channel: Channel,
 ) -> Outcome:
     """Run ``python -m pytest <args>`` (with ``--parent-pid``) to its end or the deadline."""
     return run_child(
@@ -435,6 +625,9 @@ def _run_grading_child(
         device=device,
         deadline=deadline,
         poll=poll,
+        jail=jail,
+        lib=lib,
+        channel=channel,
     )
 
 
@@ -450,6 +643,7 @@ def _report(
     started_at: str,
     digest: str,
     duration_s: float,
+    sandbox: str = "none",
 ) -> GradeReport:
     """The report of one submission from what its children said."""
     checks = [_check(cid, meta, state.results.get(cid), limit) for cid, meta in state.meta.items()]
@@ -464,7 +658,9 @@ def _report(
         submission=str(submission.resolve()),
         submission_sha256=digest,
         started_at=started_at,
-        note="; ".join(notes),
+        note=printable("; ".join(notes)),
+        sandbox=sandbox,
+        tampered=bool(state.tampered),
     )
 
 
@@ -475,7 +671,7 @@ def _check(
     if result is None:
         status, message = "timeout", f"not run: the attempt hit its {limit:.0f} s limit first"
     else:
-        status, message = result["status"], str(result.get("message", ""))
+        status, message = result["status"], printable(str(result.get("message", "")))
     max_points = float(meta["points"])
     hidden = meta.get("visibility") == "hidden"
     return CheckResult(

@@ -21,11 +21,13 @@ reconstructions.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from core.errors import AssignmentError, UsageError
 from grader.events import ProgressCallback
+from grader.process import jail_for
 from grader.spec import AssignmentSpec
 from grader.tool import ChildProgress, run_tool
 
@@ -67,6 +69,8 @@ def write_samples(
     seed: int = 0,
     timeout_s: float | None = None,
     on_progress: ProgressCallback | None = None,
+    sandbox: str = "none",
+    hidden: Sequence[Path] = (),
 ) -> SamplesResult:
     """Train ``submission``'s ``AAE`` as the grader does and write
     :func:`grader.pictures.grid_image`'s PNG.
@@ -90,6 +94,9 @@ def write_samples(
         timeout_s: Wall-clock limit of the whole child process, seconds; the profile's
             ``train_timeout_s`` by default.
         on_progress: Called in this process as ``on_progress(step, total)`` while training.
+
+        sandbox: ``bwrap`` or ``none`` (resolved, see :func:`grader.sandbox.resolve`).
+        hidden: Paths the child must not see besides the solutions (the tracker's database).
 
     Returns:
         The path, steps, training seconds, test reconstruction MSE and warnings.
@@ -128,6 +135,7 @@ def write_samples(
         limit_s=limit,
         timeout_message=lambda progress: _timeout_message(limit, progress, submission.name),
         process="the sampling process",
+        jail=jail_for(spec, submission, sandbox, hidden),
         on_progress=on_progress,
     )
     return SamplesResult(

@@ -25,9 +25,16 @@ def assignments_root() -> Path:
     return Path(str(resources.files("assignments")))
 
 
-def solutions_root() -> Path:
-    """The folder holding the reference solutions."""
-    return Path(str(resources.files("solutions")))
+SOLUTIONS = Path(__file__).resolve().parent.parent / "solutions"
+"""Where the reference solutions are: the ``solutions/`` folder of the instructor's checkout,
+beside ``grader/``. The package built from this repository does not ship them (a student's
+install has none), and they are not an importable package."""
+
+
+def solutions_root() -> Path | None:
+    """The folder holding the reference solutions; ``None`` where there is none (a student's
+    install)."""
+    return SOLUTIONS if SOLUTIONS.is_dir() else None
 
 
 def suites_root() -> Path:
@@ -111,8 +118,8 @@ class AssignmentSpec:
 
     @property
     def solution(self) -> Path:
-        """The reference implementation."""
-        return solutions_root() / self.module
+        """The reference implementation (it may not exist: see :data:`SOLUTIONS`)."""
+        return SOLUTIONS / self.module
 
     def profile(self, name: str) -> Profile:
         """The profile called ``name``.

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import re
 import sys
 import traceback
 import types
@@ -34,6 +35,22 @@ class SubmissionImportError(Exception):
 def clip(text: str) -> str:
     """``text`` cut to :data:`MESSAGE_LIMIT` characters, the last one ``…`` when cut."""
     return text if len(text) <= MESSAGE_LIMIT else text[: MESSAGE_LIMIT - 1] + "\u2026"
+
+
+def printable(text: str) -> str:
+    """``text`` with every character that is not printable (ANSI and OSC-8 escapes, other
+    control characters, bidirectional overrides, zero-width characters) written as its Python
+    escape (``\\x1b``, ``\\u202e``), so a message from student code is shown as text and never
+    interpreted by the terminal. Spaces and newlines stay; tabs are escaped."""
+    return "".join(
+        c if c.isprintable() or c == "\n" else c.encode("unicode_escape").decode("ascii")
+        for c in text
+    )
+
+
+def _location(filename: str, line: int, function: str) -> str:
+    stage = "while importing" if function == "<module>" else f"in {function}"
+    return f" ({filename}, line {line}, {stage})"
 
 
 def deepest_frame(
@@ -56,7 +73,32 @@ def where(tb: types.TracebackType | None, submission: Path) -> str:
     frame = deepest_frame(tb, submission)
     if frame is None:
         return ""
-    return f" ({Path(os.path.realpath(submission)).name}, line {frame.lineno}, in {frame.name})"
+    return _location(Path(os.path.realpath(submission)).name, frame.lineno or 0, frame.name)
+
+
+_DUMP_FRAME = re.compile(r'^\s*File "(?P<file>.*)", line (?P<line>\d+) in (?P<name>\S+)', re.M)
+_DUMP_THREAD = re.compile(r"^(?:Current thread|Thread) 0x[0-9a-f]+", re.M)
+
+
+def where_in_dump(log: str, submission: Path) -> str:
+    """``where``'s text for the deepest frame of ``submission`` in the last faulthandler dump of
+    ``log`` (a timeout's or a crash's), else ``""``.
+
+    faulthandler lists each thread's frames most recent first; the thread that was dumped as
+    the current one (or else the first) holding a frame of the student's file wins.
+    """
+    target = os.path.realpath(submission)
+    starts = [m.start() for m in _DUMP_THREAD.finditer(log)]
+    if not starts:
+        return ""
+    blocks = [log[a:b] for a, b in zip(starts, [*starts[1:], len(log)], strict=True)]
+    last_dump = blocks[-16:]
+    current = [b for b in last_dump if b.startswith("Current thread")]
+    for block in [*current[-1:], *reversed(last_dump)]:
+        for frame in _DUMP_FRAME.finditer(block):
+            if os.path.realpath(frame["file"]) == target:
+                return _location(Path(target).name, int(frame["line"]), frame["name"])
+    return ""
 
 
 def describe(
@@ -123,7 +165,9 @@ def import_submission(
     Args:
         path: The student's file.
         passthrough: Exceptions raised while importing that propagate as they are (e.g. the
-            grading check's time limit); ``KeyboardInterrupt`` always does.
+            grading check's time limit). A ``KeyboardInterrupt`` is the file's failure like any
+            other: the children run in their own session, so only the student's code raises
+            one.
 
     Returns:
         The module.
@@ -153,7 +197,7 @@ def import_submission(
             clip(f"{path.name} has a syntax error at line {exc.lineno}: {exc.msg}")
         ) from None
     except BaseException as exc:
-        if isinstance(exc, (KeyboardInterrupt, *passthrough)):
+        if isinstance(exc, passthrough):
             raise
         frame = deepest_frame(exc.__traceback__, path)
         line = f" (line {frame.lineno})" if frame is not None else ""

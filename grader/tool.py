@@ -35,6 +35,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
+import shutil
 import sys
 import tempfile
 import time
@@ -46,7 +47,15 @@ from typing import TYPE_CHECKING, Any, NoReturn
 
 from core.errors import DataError, SubmissionError, UsageError
 from grader.events import TOOL, EventReader, EventWriter, ProgressCallback
-from grader.process import death_reason, exit_with_parent, python_command, run_child
+from grader.process import (
+    DONE,
+    RUNNING,
+    Jail,
+    death_reason,
+    exit_with_parent,
+    python_command,
+    run_child,
+)
 from grader.student import SubmissionImportError, describe, import_submission
 
 if TYPE_CHECKING:
@@ -102,6 +111,7 @@ def run_tool(
     timeout_message: Callable[[ChildProgress], str],
     process: str,
     on_progress: ProgressCallback | None = None,
+    jail: Jail | None = None,
 ) -> dict[str, Any]:
     """Run the tool's child on ``submission`` to its report, death or deadline.
 
@@ -121,6 +131,8 @@ def run_tool(
             process`` (``the sampling process exited with code 3 (...)``).
         on_progress: Called in this process as ``on_progress(step, total)`` for each
             ``progress`` event.
+        jail: How the child is confined (:func:`grader.process.jail_for`); a plain process
+            with the scrubbed environment by default.
 
     Returns:
         The ``done`` event, ``event`` key included; ``out`` is written.
@@ -144,7 +156,7 @@ def run_tool(
             [
                 *args,
                 "--submission", str(submission.resolve()),
-                "--out", str(tmp_png.resolve()),
+                "--out", str(workdir / "out.png"),
                 "--events", str(events),
             ],
         )  # fmt: skip
@@ -152,14 +164,14 @@ def run_tool(
         report: dict[str, Any] | None = None
         with EventReader(events) as reader:
 
-            def poll() -> bool:
+            def poll() -> str:
                 nonlocal report
                 while report is None and (found := reader.read()):
                     for event in found:
                         if progress.apply(event, on_progress):
                             report = event
                             break
-                return report is not None
+                return RUNNING if report is None else DONE
 
             outcome = run_child(
                 command,
@@ -169,6 +181,7 @@ def run_tool(
                 device=device,
                 deadline=time.perf_counter() + limit_s,
                 poll=poll,
+                jail=jail or Jail(),
             )
         if report is not None and report["event"] == "error":
             message = str(report.get("message", ""))
@@ -176,6 +189,8 @@ def run_tool(
                 raise DataError(message)
             raise SubmissionError(message)
         if report is not None:
+            # drawn in the child's own folder (the only one it may write in a sandbox)
+            shutil.copyfile(workdir / "out.png", tmp_png)
             return report
         if outcome.timed_out:
             raise SubmissionError(timeout_message(progress))

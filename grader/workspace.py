@@ -137,6 +137,13 @@ def locate_submission(
     if solution and submission is not None:
         raise UsageError("--solution and --submission exclude each other", str(submission))
     if solution:
+        if not spec.solution.is_file():
+            raise UsageError(
+                "no reference solution here: they are the instructor's and only a checkout of "
+                "the course repository has them",
+                str(spec.solution),
+                "grade your own file, or run this from the instructor's checkout",
+            )
         return spec.solution
     if submission is not None:
         if not submission.is_file():

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,11 +24,14 @@ class AttemptOutcome:
         report: The grade report.
         attempt_id: Row id in the tracker's ``grade_attempts``; ``None`` when not recorded.
         store_error: Why the attempt could not be recorded; ``None`` when it was.
+        warning: The one line to show when no sandbox could be used (``--sandbox auto``
+            without a working bubblewrap); ``None`` otherwise.
     """
 
     report: GradeReport
     attempt_id: int | None
     store_error: str | None
+    warning: str | None = None
 
 
 def run_attempt(
@@ -41,6 +44,8 @@ def run_attempt(
     cwd: Path | None = None,
     on_event: EventCallback | None = None,
     open_store: Callable[[], Database] | None = None,
+    sandbox: str = "auto",
+    hidden: Sequence[Path] = (),
 ) -> AttemptOutcome:
     """Grade assignment ``name`` and store the attempt in the tracker.
 
@@ -53,6 +58,8 @@ def run_attempt(
         cwd: Where to look for the workspace; the current directory by default.
         on_event: Progress callback (see :class:`grader.runner.Event`).
         open_store: Opens the tracker database; the attempt is not stored when ``None``.
+        sandbox: ``auto``, ``bwrap`` or ``none`` (see :func:`grader.sandbox.resolve`).
+        hidden: Paths the grading child must not see (the tracker's database files).
 
     Raises:
         AssignmentError: unknown assignment or profile.
@@ -60,16 +67,29 @@ def run_attempt(
         EnvironmentProblem, DataError: no CUDA when asked for, no data, grading could not start.
     """
     ready = prepare(
-        name, submission=submission, solution=solution, device=device, profile=profile, cwd=cwd
+        name,
+        submission=submission,
+        solution=solution,
+        device=device,
+        profile=profile,
+        cwd=cwd,
+        sandbox=sandbox,
     )
     report = grade(
-        ready.spec, ready.submission, device=ready.device, profile=ready.profile, on_event=on_event
+        ready.spec,
+        ready.submission,
+        device=ready.device,
+        profile=ready.profile,
+        on_event=on_event,
+        sandbox=ready.sandbox.kind,
+        hidden=hidden,
     )
+    warning = ready.sandbox.warning
     if open_store is None:
-        return AttemptOutcome(report, None, None)
+        return AttemptOutcome(report, None, None, warning)
     try:
         with closing(open_store()) as db:
             attempt_id = record_attempt(db, report.to_dict())
     except CourseError as error:
-        return AttemptOutcome(report, None, error.message)
-    return AttemptOutcome(report, attempt_id, None)
+        return AttemptOutcome(report, None, error.message, warning)
+    return AttemptOutcome(report, attempt_id, None, warning)

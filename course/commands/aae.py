@@ -8,7 +8,14 @@ from pathlib import Path
 import click
 from rich.console import Console
 
-from course.commands.options import device_option, png_option, profile_option, submission_options
+from course.commands.context import private_paths
+from course.commands.options import (
+    device_option,
+    png_option,
+    profile_option,
+    sandbox_option,
+    submission_options,
+)
 from course.render.grade import GradeProgress
 from grader.attempt import prepare
 from grader.runner import Event
@@ -63,6 +70,7 @@ def aae_group() -> None:
     show_default=True,
     help="Seeds the initialisation, the batches and the prior draws.",
 )
+@sandbox_option()
 def samples_command(
     out: Path,
     submission: Path | None,
@@ -71,6 +79,7 @@ def samples_command(
     profile: str | None,
     steps: int | None,
     seed: int,
+    sandbox: str,
 ) -> None:
     """Train your AAE as `course grade aae` does and draw it into one PNG.
 
@@ -79,8 +88,17 @@ def samples_command(
 
     Exit status: 0 written, 1 your code failed, 2 bad usage, 3 environment problem.
     """
-    ready = prepare("aae", submission=submission, solution=solution, device=device, profile=profile)
+    ready = prepare(
+        "aae",
+        submission=submission,
+        solution=solution,
+        device=device,
+        profile=profile,
+        sandbox=sandbox,
+    )
     err = Console(stderr=True, highlight=False)
+    if ready.sandbox.warning:
+        err.print(f"Warning: {ready.sandbox.warning}", soft_wrap=True)
     with GradeProgress(err) as progress:
         result = write_samples(
             ready.spec,
@@ -91,6 +109,8 @@ def samples_command(
             steps=steps,
             seed=seed,
             on_progress=_stages(progress),
+            sandbox=ready.sandbox.kind,
+            hidden=private_paths(),
         )
     click.echo(samples_line(result, out))
     for warning in result.warnings:

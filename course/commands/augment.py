@@ -6,7 +6,8 @@ from pathlib import Path
 
 import click
 
-from course.commands.options import png_option, submission_options
+from course.commands.context import private_paths
+from course.commands.options import png_option, sandbox_option, submission_options
 from grader.attempt import prepare
 from grader.preview import DEFAULT_IMAGES, MAX_IMAGES, PreviewResult, write_preview
 
@@ -51,7 +52,10 @@ def augment_group() -> None:
     show_default=True,
     help="Picks the test images and seeds the pipeline.",
 )
-def preview_command(out: Path, n: int, submission: Path | None, solution: bool, seed: int) -> None:
+@sandbox_option()
+def preview_command(
+    out: Path, n: int, submission: Path | None, solution: bool, seed: int, sandbox: str
+) -> None:
     """Apply your fashion_pipeline() to Fashion-MNIST test images and draw them into one PNG.
 
     Rows of 8 test images, each directly above the row of the same images after your
@@ -60,8 +64,20 @@ def preview_command(out: Path, n: int, submission: Path | None, solution: bool, 
 
     Exit status: 0 written, 1 your code failed, 2 bad usage, 3 environment problem.
     """
-    ready = prepare("augment", submission=submission, solution=solution, device="cpu")
-    result = write_preview(ready.spec, ready.submission, out, n=n, seed=seed)
+    ready = prepare(
+        "augment", submission=submission, solution=solution, device="cpu", sandbox=sandbox
+    )
+    if ready.sandbox.warning:
+        click.echo(f"Warning: {ready.sandbox.warning}", err=True)
+    result = write_preview(
+        ready.spec,
+        ready.submission,
+        out,
+        n=n,
+        seed=seed,
+        sandbox=ready.sandbox.kind,
+        hidden=private_paths(),
+    )
     click.echo(preview_line(result, out))
     for warning in result.warnings:
         click.echo(f"Warning: {warning}", err=True)

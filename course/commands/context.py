@@ -11,6 +11,7 @@ SQLite error escapes the command.
 
 from __future__ import annotations
 
+import glob
 import sqlite3
 from datetime import date, datetime
 from pathlib import Path
@@ -38,6 +39,19 @@ def store_path() -> Path:
     """
     workspace = find_workspace(Path.cwd())
     return resolve_db_path(workspace.database if workspace else None)
+
+
+def private_paths() -> list[Path]:
+    """What a child running student code must not see: the tracker database the current
+    directory uses and the files beside it that start with its name (``-wal``, ``-shm``,
+    ``-journal``, backups). Empty when the workspace's ``course.yaml`` is invalid (grading does
+    not need the database to start)."""
+    try:
+        db = store_path()
+    except CourseError:
+        return []
+    siblings = sorted(db.parent.glob(glob.escape(db.name) + "*")) if db.parent.is_dir() else []
+    return [db, *[p for p in siblings if p != db]]
 
 
 def open_store() -> Database:

@@ -8,8 +8,13 @@ import click
 from rich.console import Console
 
 from course.app.attempt import run_attempt
-from course.commands.context import open_store
-from course.commands.options import device_option, profile_option, submission_options
+from course.commands.context import open_store, private_paths
+from course.commands.options import (
+    device_option,
+    profile_option,
+    sandbox_option,
+    submission_options,
+)
 from course.render.grade import GradeProgress, init_lines, print_report, report_json
 from grader.data import ensure_dataset
 from grader.workspace import init_workspace
@@ -23,6 +28,7 @@ from grader.workspace import init_workspace
 )
 @device_option("Where checks run; auto picks CUDA when there is a GPU.")
 @profile_option("Training budget and thresholds.")
+@sandbox_option()
 @click.option("--json", "as_json", is_flag=True, help="Print the report as one JSON object.")
 @click.pass_context
 def grade_command(
@@ -32,6 +38,7 @@ def grade_command(
     solution: bool,
     device: str,
     profile: str | None,
+    sandbox: str,
     as_json: bool,
 ) -> None:
     """Grade your NAME assignment (e.g. resnet) with its hidden checks.
@@ -48,7 +55,11 @@ def grade_command(
             profile=profile,
             on_event=progress,
             open_store=open_store,
+            sandbox=sandbox,
+            hidden=private_paths(),
         )
+    if outcome.warning:
+        err.print(f"Warning: {outcome.warning}", soft_wrap=True)
     report = outcome.report
     if as_json:
         click.echo(report_json(report))

@@ -63,6 +63,19 @@ def submission_options(submission_help: str, solution_help: str) -> Callable[[An
     return apply
 
 
+def sandbox_option() -> Callable[[Any], Any]:
+    """``--sandbox auto|bwrap|none``: what confines the child that runs the student's code."""
+    return click.option(
+        "--sandbox",
+        type=click.Choice(["auto", "bwrap", "none"]),
+        default="auto",
+        show_default=True,
+        help="Run the student's code under bubblewrap (read-only files, no network, the "
+        "tracker and solutions hidden); auto falls back to none, with a warning, where bwrap "
+        "cannot run.",
+    )
+
+
 def png_option(default: str) -> Callable[[Any], Any]:
     """``--out FILE`` for a tool's picture, ``default`` in the current folder."""
     return click.option(

@@ -65,10 +65,13 @@ def report_table(report: GradeReport) -> Table:
 
 
 def summary_line(report: GradeReport) -> str:
-    """``Score 110/110 · cpu · quick profile · 27.6 s``."""
+    """``Score 110/110 · cpu · quick profile · 27.6 s · bwrap sandbox`` (``no sandbox``;
+    ``· TAMPERED`` at the end when the grader found tampering)."""
+    sandbox = "no sandbox" if report.sandbox == "none" else f"{report.sandbox} sandbox"
     return (
         f"Score {format_score(report.score, report.max_score)} · {report.device} · "
-        f"{report.profile} profile · {report.duration_s:.1f} s"
+        f"{report.profile} profile · {report.duration_s:.1f} s · {sandbox}"
+        + (" · TAMPERED" if report.tampered else "")
     )
 
 

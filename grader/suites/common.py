@@ -25,6 +25,23 @@ def count_parameters(module: nn.Module) -> int:
     return sum(p.numel() for p in module.parameters())
 
 
+def read_source(path: Path) -> str:
+    """The student's file as text; a file that is not UTF-8 fails the check, naming the line.
+
+    Python itself reads a source file as UTF-8 (PEP 3120), and a bad byte in a comment may
+    still import, so the check says what is wrong rather than raising UnicodeDecodeError.
+    """
+    data = path.read_bytes()
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        pytest.fail(
+            f"{path.name} is not valid UTF-8: byte 0x{data[exc.start]:02x} on line {line}; "
+            "save the file as UTF-8"
+        )
+
+
 def assert_no_forbidden(
     submission_path: Path,
     forbidden: Iterable[str],
@@ -39,7 +56,7 @@ def assert_no_forbidden(
             :class:`grader.forbidden.ForbiddenCall` fails the check, naming ``name`` and the
             student's line.
     """
-    source = Path(submission_path).read_text(encoding="utf-8")
+    source = read_source(Path(submission_path))
     found = find_forbidden(source, forbidden)
     assert not found, "; ".join(
         f"line {f.line} uses {f.used}, which is not allowed ({f.forbidden})" for f in found

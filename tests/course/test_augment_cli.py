@@ -16,7 +16,7 @@ from PIL import Image
 from course.cli import cli
 from grader.data import find_dataset
 from grader.pictures import preview_size
-from grader.spec import solutions_root
+from grader.spec import SOLUTIONS
 
 needs_data = pytest.mark.skipif(
     find_dataset() is None, reason="Fashion-MNIST is not installed (make test installs it)"
@@ -38,7 +38,7 @@ def write_submission(folder: Path, body: str) -> Path:
     """``folder/augment.py``: the reference solution with ``body`` appended."""
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / "augment.py"
-    source = (solutions_root() / "augment.py").read_text(encoding="utf-8")
+    source = (SOLUTIONS / "augment.py").read_text(encoding="utf-8")
     path.write_text(source.rstrip("\n") + "\n\n\n" + body, encoding="utf-8")
     return path
 

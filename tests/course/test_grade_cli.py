@@ -7,6 +7,7 @@ The real child-process grading is covered by tests/grader/test_runner.py; here
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,6 +20,7 @@ from click.testing import CliRunner
 import course.app.attempt as attempt
 import course.commands.grade as grade_cmd
 import grader.attempt as prepare
+import grader.sandbox as sandbox
 from core.errors import DataError, StoreError
 from course.cli import cli
 from grader.results import CheckResult, GradeReport
@@ -74,6 +76,8 @@ class FakeGrade:
         profile: str = "quick",
         on_event: EventCallback | None = None,
         timeout_s: float | None = None,
+        sandbox: str = "none",
+        hidden: Sequence[Path] = (),
     ) -> GradeReport:
         self.calls.append(
             {
@@ -81,6 +85,8 @@ class FakeGrade:
                 "submission": submission,
                 "device": device,
                 "profile": profile,
+                "sandbox": sandbox,
+                "hidden": list(hidden),
             }
         )
         if on_event is not None:
@@ -94,6 +100,7 @@ class FakeGrade:
             device=device,
             profile=profile,
             duration_s=3.21,
+            sandbox=sandbox,
             checks=self.checks,
             submission=str(submission),
             submission_sha256="cd" * 32,
@@ -107,6 +114,8 @@ class FakeGrade:
 
 def _install(monkeypatch: pytest.MonkeyPatch, checks: list[CheckResult]) -> FakeGrade:
     fake = FakeGrade(checks)
+    # bubblewrap "works" whatever this machine has: the fake grade never runs it
+    monkeypatch.setattr(sandbox, "bwrap_problem", lambda: None)
     monkeypatch.setattr(attempt, "grade", fake)
     monkeypatch.setattr(prepare, "ensure_dataset", fake.ensure_dataset)
     return fake
@@ -275,6 +284,8 @@ def test_grade_in_a_workspace_full_marks(
             "submission": (tmp_path / "ws" / "resnet" / "resnet.py").resolve(),
             "device": "cpu",
             "profile": "quick",
+            "sandbox": "bwrap",
+            "hidden": [tmp_path / "course.db"],
         }
     ]
     assert fake.data_checks == 1
@@ -286,7 +297,7 @@ def test_grade_in_a_workspace_full_marks(
         "  BasicBlock output shapes      10/10   passed",
         "  Gradient reaches the input      5/5   passed   hidden check",
         "",
-        "Score 15/15 · cpu · quick profile · 3.2 s",
+        "Score 15/15 · cpu · quick profile · 3.2 s · bwrap sandbox",
     ]
     assert result.stderr == ""
 
@@ -316,7 +327,7 @@ def test_grade_failing_table_and_exit_1(
         ),
         "                                                 line 12, in forward)",
         "",
-        "Score 10/30 · cpu · quick profile · 3.2 s",
+        "Score 10/30 · cpu · quick profile · 3.2 s · bwrap sandbox",
     ]
     assert "look at forward" not in result.stdout
 
@@ -336,6 +347,8 @@ def test_grade_json(runner: CliRunner, outside: Path, monkeypatch: pytest.Monkey
         "device": "cpu",
         "profile": "full",
         "duration_s": 3.21,
+        "sandbox": "bwrap",
+        "tampered": False,
         "checks": [
             {
                 "id": "shapes",
@@ -402,6 +415,8 @@ def test_grade_explicit_submission_and_auto_device(
             "submission": Path("mine.py"),
             "device": expected,
             "profile": "full" if expected == "cuda" else "quick",
+            "sandbox": "bwrap",
+            "hidden": [outside.parent / "course.db"],
         }
     ]
 
@@ -444,7 +459,7 @@ def test_store_failure_still_prints_the_report(
     result = runner.invoke(cli, ["grade", "resnet", "--solution", "--device", "cpu"])
     assert result.exit_code == 1
     assert _lines(result.stdout)[0] == "resnet: 10/30 points"
-    assert _lines(result.stdout)[-1] == "Score 10/30 · cpu · quick profile · 3.2 s"
+    assert _lines(result.stdout)[-1] == "Score 10/30 · cpu · quick profile · 3.2 s · bwrap sandbox"
     assert result.stderr == (
         "Warning: this attempt was not recorded in the tracker: database is locked: course.db\n"
     )
@@ -464,3 +479,63 @@ def test_store_failure_with_full_marks_exits_0(
     assert result.exit_code == 0
     assert json.loads(result.stdout)["score"] == 15.0
     assert result.stderr.startswith("Warning: this attempt was not recorded in the tracker: ")
+
+
+# --- the sandbox ---------------------------------------------------------------------------
+
+
+def test_grade_runs_under_bwrap_and_hides_the_database(
+    runner: CliRunner, outside: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fake = _install(monkeypatch, PASSING)
+    db = outside / "course.db"
+    monkeypatch.setenv("COURSE_DB", str(db))
+    result = runner.invoke(cli, ["grade", "resnet", "--solution", "--device", "cpu"])
+    assert result.exit_code == 0
+    assert fake.calls[0]["sandbox"] == "bwrap"
+    assert fake.calls[0]["hidden"] == [db]
+    assert "Warning" not in result.stderr
+
+
+def test_grade_sandbox_none(
+    runner: CliRunner, outside: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fake = _install(monkeypatch, PASSING)
+    result = runner.invoke(cli, ["grade", "resnet", "--solution", "--sandbox", "none"])
+    assert result.exit_code == 0
+    assert fake.calls[0]["sandbox"] == "none"
+    assert _lines(result.stdout)[-1] == "Score 15/15 · cpu · quick profile · 3.2 s · no sandbox"
+    assert "Warning" not in result.stderr
+
+
+def test_grade_auto_without_bwrap_warns_once(
+    runner: CliRunner, outside: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fake = _install(monkeypatch, PASSING)
+    monkeypatch.setattr(sandbox, "bwrap_problem", lambda: "bwrap is not installed")
+    result = runner.invoke(cli, ["grade", "resnet", "--solution", "--device", "cpu"])
+    assert result.exit_code == 0
+    assert fake.calls[0]["sandbox"] == "none"
+    warnings = [line for line in _lines(result.stderr) if line.startswith("Warning")]
+    assert warnings == [
+        "Warning: no sandbox: bwrap is not installed; student code runs with your user's rights "
+        "(install bubblewrap, or pass --sandbox none to silence this)"
+    ]
+
+
+def test_grade_bwrap_asked_for_where_it_cannot_run(
+    runner: CliRunner, outside: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fake = _install(monkeypatch, PASSING)
+    monkeypatch.setattr(sandbox, "bwrap_problem", lambda: "bwrap is not installed")
+    result = runner.invoke(cli, ["grade", "resnet", "--solution", "--sandbox", "bwrap"])
+    assert result.exit_code == 3
+    assert fake.calls == []
+    assert result.stderr.startswith(
+        "Error: the bwrap sandbox does not work here: bwrap is not installed."
+    )
+
+
+def test_grade_unknown_sandbox_is_bad_usage(runner: CliRunner, outside: Path) -> None:
+    result = runner.invoke(cli, ["grade", "resnet", "--solution", "--sandbox", "docker"])
+    assert result.exit_code == 2

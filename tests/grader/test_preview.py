@@ -24,7 +24,7 @@ from grader.data import find_dataset
 from grader.pictures import BACKGROUND, preview_image, preview_size
 from grader.preview import write_preview
 from grader.preview_child import choose_images, expect_batch, range_warnings
-from grader.spec import AssignmentSpec, load_assignment, solutions_root
+from grader.spec import SOLUTIONS, AssignmentSpec, load_assignment
 from grader.tool import Failure as ChildFailure
 from tests.grader.reports import line_of
 
@@ -46,7 +46,7 @@ def write_submission(folder: Path, body: str) -> Path:
     """``folder/augment.py``: the reference solution with ``body`` appended."""
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / "augment.py"
-    source = (solutions_root() / "augment.py").read_text(encoding="utf-8")
+    source = (SOLUTIONS / "augment.py").read_text(encoding="utf-8")
     path.write_text(source.rstrip("\n") + "\n\n\n" + body, encoding="utf-8")
     return path
 

@@ -9,12 +9,12 @@ import pytest
 from core.errors import AssignmentError, UsageError
 from grader.forbidden import resolve
 from grader.spec import (
+    SOLUTIONS,
     Profile,
     assignments_root,
     list_assignments,
     load_assignment,
     parse_spec,
-    solutions_root,
     suites_root,
 )
 
@@ -100,7 +100,7 @@ def test_packaged_paths_exist(name: str) -> None:
     assert spec.folder == assignments_root() / name
     assert spec.skeleton == spec.folder / f"{name}.py"
     assert spec.readme == spec.folder / "README.md"
-    assert spec.solution == solutions_root() / f"{name}.py"
+    assert spec.solution == SOLUTIONS / f"{name}.py"
     assert spec.suite == suites_root() / f"test_{name}.py"
     for path in (spec.skeleton, spec.readme, spec.solution, spec.suite):
         assert path.is_file(), path

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from grader.spec import solutions_root
+from grader.spec import SOLUTIONS
 
 Edits = list[tuple[str, str]]
 
@@ -37,7 +37,7 @@ def edited_source(module: str, name: str, edits: Edits) -> str:
     Raises:
         AssertionError: an edit's ``old`` text is not in the (partly edited) source exactly once.
     """
-    text = (solutions_root() / module).read_text(encoding="utf-8")
+    text = (SOLUTIONS / module).read_text(encoding="utf-8")
     for old, new in edits:
         count = text.count(old)
         assert count == 1, f"variant {name}: edit text found {count} times in the solution"

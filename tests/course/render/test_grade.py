@@ -101,7 +101,7 @@ def test_print_report(console: Console) -> None:
     assert _text(console) == (
         TABLE
         + "\n"
-        + "Score 15/57.5 · cpu · quick profile · 27.6 s\n"
+        + "Score 15/57.5 · cpu · quick profile · 27.6 s · no sandbox\n"
         + "Note: grading stopped at the attempt's 300 s limit\n"
     )
 
@@ -128,7 +128,7 @@ def test_print_report_full_marks_without_note(console: Console) -> None:
         "  First       2/2   passed\n"
         "  Second      1/1   passed   hidden check\n"
         "\n"
-        "Score 3/3 · cuda · full profile · 1.2 s\n"
+        "Score 3/3 · cuda · full profile · 1.2 s · no sandbox\n"
     )
 
 
@@ -143,9 +143,13 @@ def test_hidden_check_never_shows_its_message(console: Console) -> None:
 
 
 def test_summary_line() -> None:
-    assert summary_line(REPORT) == "Score 15/57.5 · cpu · quick profile · 27.6 s"
+    assert summary_line(REPORT) == "Score 15/57.5 · cpu · quick profile · 27.6 s · no sandbox"
     zero = GradeReport("lstm", 0.0, 110.0, "cuda", "full", 0.04)
-    assert summary_line(zero) == "Score 0/110 · cuda · full profile · 0.0 s"
+    assert summary_line(zero) == "Score 0/110 · cuda · full profile · 0.0 s · no sandbox"
+    jailed = GradeReport("lstm", 0.0, 110.0, "cuda", "full", 0.04, sandbox="bwrap", tampered=True)
+    assert summary_line(jailed) == (
+        "Score 0/110 · cuda · full profile · 0.0 s · bwrap sandbox · TAMPERED"
+    )
 
 
 def test_report_json_exact() -> None:
@@ -157,6 +161,8 @@ def test_report_json_exact() -> None:
         "device",
         "profile",
         "duration_s",
+        "sandbox",
+        "tampered",
         "checks",
     ]
     assert data["checks"][0] == {
@@ -185,6 +191,8 @@ def test_report_json_exact() -> None:
         "device": "cpu",
         "profile": "quick",
         "duration_s": 27.64,
+        "sandbox": "none",
+        "tampered": False,
     }
     assert [(c["id"], c["status"], c["points"], c["message"]) for c in data["checks"]] == [
         ("shapes", "passed", 10.0, ""),
