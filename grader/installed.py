@@ -7,7 +7,9 @@ every later grade. So the child never runs the installed files: :func:`make_copy
 folder of their own (read-only, the child's ``PYTHONPATH``; under bubblewrap it is mounted
 read-only), and :meth:`GraderCopy.changes` tells, after the child ended, which of the copied
 files or of the installed originals differ from what was read, and puts the originals back.
-A change is tampering (:mod:`grader.runner` marks the attempt).
+A change is tampering (:mod:`grader.runner` marks the attempt). The compiled ``__pycache__``
+files of the originals are copied (and checked) too, with the sources' modification times, so
+the child does not compile the grader again.
 
 This module imports nothing heavy.
 """
@@ -15,6 +17,7 @@ This module imports nothing heavy.
 from __future__ import annotations
 
 import contextlib
+import importlib.util
 import os
 import stat
 from dataclasses import dataclass, field
@@ -90,15 +93,22 @@ def make_copy(dest: Path, spec_folder: Path, suite: Path) -> GraderCopy:
                 continue
             copy = dest / top.name / source.relative_to(top)
             result.files.append((source, copy, source.read_bytes()))
+            cached = Path(importlib.util.cache_from_source(str(source)))
+            if cached.is_file():  # compiled already: the child need not compile it again
+                copied = Path(importlib.util.cache_from_source(str(copy)))
+                result.files.append((cached, copied, cached.read_bytes()))
             if source == suite:
                 result.suite = copy
     if not result.suite.is_relative_to(dest / "grader"):
         result.files.append((suite, result.suite, suite.read_bytes()))
     spec = (spec_folder / "assignment.yaml").resolve()
     result.files.append((spec, result.spec_folder / "assignment.yaml", spec.read_bytes()))
-    for _, copy, content in result.files:
+    for source, copy, content in result.files:
         copy.parent.mkdir(parents=True, exist_ok=True)
         copy.write_bytes(content)
+        # the same modification time as the original, so that its compiled file stays valid
+        stamp = source.stat()
+        os.utime(copy, ns=(stamp.st_atime_ns, stamp.st_mtime_ns))
     _read_only(dest)
     return result
 

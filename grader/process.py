@@ -266,7 +266,7 @@ def run_child(
             kill_group(proc)
             proc.wait()
             _live.discard(proc.pid)
-            orphans = sandbox.kill_adopted(known) if jail.kind != "bwrap" else []
+            orphans = sandbox.kill_adopted(known, settle_s=0.05) if jail.kind != "bwrap" else []
     poll()
     return Outcome(proc.returncode, timed_out, stopped, len(orphans))
 

@@ -163,12 +163,13 @@ def run():
 def test_switching_the_alarm_off_does_not_escape_the_check_limit(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(runner, "CHECK_GRACE_S", 3.5)  # the stacks are dumped 2 s past the limit
+    # the stacks are dumped 2 s past the limit; the runner stops the child 6 s past it
+    monkeypatch.setattr(runner, "CHECK_GRACE_S", 6.0)
     spec = _spec(tmp_path, TWO_CHECKS)
     submission = _submission(tmp_path, "fake.py", NO_ALARM)
     started = time.perf_counter()
     report = grade(spec, submission)
-    assert time.perf_counter() - started < 20
+    assert time.perf_counter() - started < 40
     assert _statuses(report) == [("first", "passed"), ("second", "timeout"), ("third", "passed")]
     line = _line(NO_ALARM, "while True:")
     assert _messages(report)["second"] == (
