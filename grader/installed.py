@@ -71,21 +71,26 @@ def _read(path: Path) -> bytes | None:
         return None
 
 
-def make_copy(dest: Path, spec_folder: Path, suite: Path) -> GraderCopy:
+def make_copy(dest: Path, spec_folder: Path | None = None, suite: Path | None = None) -> GraderCopy:
     """Copy the ``grader`` and ``core`` packages (their ``.py`` files), ``spec_folder``'s
     ``assignment.yaml`` and the suite into ``dest`` (made, must not exist), read-only.
 
     Args:
         dest: The copy's folder.
-        spec_folder: The assignment's folder.
-        suite: The hidden suite (in ``grader/suites``, or anywhere for the project's tests).
+        spec_folder: The assignment's folder; none for the tools' children.
+        suite: The hidden suite (in ``grader/suites``, or anywhere for the project's tests);
+            none for the tools' children.
 
     Returns:
         The copy.
     """
     dest.mkdir(parents=True)
-    suite = suite.resolve()
-    result = GraderCopy(dest, dest / "assignment" / spec_folder.name, dest / "suite" / suite.name)
+    suite = suite.resolve() if suite is not None else None
+    result = GraderCopy(
+        dest,
+        dest / "assignment" / (spec_folder.name if spec_folder else "none"),
+        dest / "suite" / (suite.name if suite else "none"),
+    )
     for package in PACKAGES:
         top = Path(str(package.__file__)).resolve().parent
         for source in sorted(top.rglob("*.py")):
@@ -99,10 +104,11 @@ def make_copy(dest: Path, spec_folder: Path, suite: Path) -> GraderCopy:
                 result.files.append((cached, copied, cached.read_bytes()))
             if source == suite:
                 result.suite = copy
-    if not result.suite.is_relative_to(dest / "grader"):
+    if suite is not None and not result.suite.is_relative_to(dest / "grader"):
         result.files.append((suite, result.suite, suite.read_bytes()))
-    spec = (spec_folder / "assignment.yaml").resolve()
-    result.files.append((spec, result.spec_folder / "assignment.yaml", spec.read_bytes()))
+    if spec_folder is not None:
+        spec = (spec_folder / "assignment.yaml").resolve()
+        result.files.append((spec, result.spec_folder / "assignment.yaml", spec.read_bytes()))
     for source, copy, content in result.files:
         copy.parent.mkdir(parents=True, exist_ok=True)
         copy.write_bytes(content)

@@ -47,6 +47,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 
 from core.errors import DataError, SubmissionError, UsageError
 from grader.events import TOOL, EventReader, EventWriter, ProgressCallback
+from grader.installed import make_copy, remove_copy
 from grader.process import (
     DONE,
     RUNNING,
@@ -148,8 +149,10 @@ def run_tool(
     if not submission.is_file():
         raise UsageError("submission file not found", str(submission), "check the path")
     with atomic_output(out) as tmp_png, tempfile.TemporaryDirectory(prefix="course-child-") as tmp:
-        workdir = Path(tmp)
+        workdir = Path(tmp) / "work"
+        workdir.mkdir()
         events, log = workdir / "events.jsonl", workdir / "child.log"
+        copy = make_copy(Path(tmp) / "lib")
         events.touch()
         command = python_command(
             module,
@@ -173,15 +176,24 @@ def run_tool(
                             break
                 return RUNNING if report is None else DONE
 
-            outcome = run_child(
-                command,
-                workdir=workdir,
-                log=log,
-                memory_mb=memory_mb,
-                device=device,
-                deadline=time.perf_counter() + limit_s,
-                poll=poll,
-                jail=jail or Jail(),
+            try:
+                outcome = run_child(
+                    command,
+                    workdir=workdir,
+                    log=log,
+                    memory_mb=memory_mb,
+                    device=device,
+                    deadline=time.perf_counter() + limit_s,
+                    poll=poll,
+                    jail=jail or Jail(),
+                    lib=copy.root,
+                )
+            finally:
+                changes = copy.changes()
+                remove_copy(copy.root)
+        if changes:
+            raise SubmissionError(
+                "your code changed the grader's files, which is tampering: " + ", ".join(changes)
             )
         if report is not None and report["event"] == "error":
             message = str(report.get("message", ""))

@@ -43,6 +43,9 @@ FORCED = (
     "(install bubblewrap, or pass --sandbox none to silence this)"
 )
 
+PYTHON = sorted({Path(sys.prefix).resolve(), Path(sys.base_prefix).resolve()})
+"""What the sandboxed interpreter needs to read (it may live in /tmp or the home: a clone)."""
+
 
 @pytest.fixture
 def reprobe() -> Iterator[None]:
@@ -400,8 +403,10 @@ def test_tmp_is_private(tmp: Path) -> None:
         out = run_inside(code, str(host_file), marker, workdir=work)
     finally:
         host_file.unlink()
-    # only the mount points of what was mounted under /tmp (the workdir, the test's home)
-    top = sorted({p.relative_to("/tmp").parts[0] for p in [work] if p.is_relative_to("/tmp")})
+    # only the mount points of what was mounted under /tmp (the workdir, the test's home, the
+    # interpreter when it lives there: a clone in /tmp)
+    mounted = [work, *PYTHON]
+    top = sorted({p.relative_to("/tmp").parts[0] for p in mounted if p.is_relative_to("/tmp")})
     assert out == f"{top}\nFalse\nTrue\n"
     assert not (Path("/tmp") / f"inside-{marker}").exists()
 
@@ -481,7 +486,7 @@ def test_escaped_grandchild_dies_with_the_sandbox(tmp: Path) -> None:
     command = bwrap_command(
         [sys.executable, "-c", code, SLEEP, marker, "parent"],  # not itself :func:`marked`
         workdir=tmp / "work",
-        readable=[],
+        readable=PYTHON,
         hidden=[],
         env={"PATH": os.environ["PATH"]},
         device="cpu",

@@ -412,6 +412,23 @@ def test_a_global_forward_hook_is_tampering(tmp_path: Path) -> None:
     )
 
 
+def test_a_torch_function_mode_is_tampering(tmp_path: Path) -> None:
+    """A mode that reroutes every torch call (the suite's reference math included)."""
+    attack = (
+        "import torch\nfrom torch.overrides import TorchFunctionMode\n\n\n"
+        "class _Quiet(TorchFunctionMode):\n"
+        "    def __torch_function__(self, func, types, args=(), kwargs=None):\n"
+        "        return func(*args, **(kwargs or {}))\n\n\n"
+        "_Quiet().__enter__()\n"
+    )
+    report = _resnet(_no_skip(tmp_path, attack))
+    assert report.tampered
+    assert report.score < HONEST
+    assert report.checks[0].message.startswith(
+        "your code registered a TorchFunctionMode (torch.overrides)"
+    )
+
+
 def test_the_solutions_are_not_importable(tmp_path: Path) -> None:
     attack = "from solutions.resnet import *  # noqa\n"
     report = _resnet(_no_skip(tmp_path, attack))

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+import grader.spec as spec_module
 from core.errors import UsageError, WorkspaceError
 from grader.spec import AssignmentSpec, load_assignment
 from grader.workspace import (
@@ -226,6 +227,21 @@ def test_locate_the_solution(tmp_path: Path, resnet: AssignmentSpec) -> None:
     found = locate_submission(resnet, submission=None, solution=True, cwd=tmp_path)
     assert found == resnet.solution
     assert found.is_file()
+
+
+def test_no_solution_in_a_students_install(
+    tmp_path: Path, resnet: AssignmentSpec, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The package built from the repository ships no solutions: --solution says so."""
+    monkeypatch.setattr(spec_module, "SOLUTIONS", tmp_path / "solutions")
+    with pytest.raises(UsageError) as info:
+        locate_submission(resnet, submission=None, solution=True, cwd=tmp_path)
+    assert info.value.message == (
+        "no reference solution here: they are the instructor's and only a checkout of the "
+        f"course repository has them: {tmp_path / 'solutions' / 'resnet.py'}. grade your own "
+        "file, or run this from the instructor's checkout"
+    )
+    assert spec_module.solutions_root() is None
 
 
 def test_locate_an_explicit_submission(tmp_path: Path, resnet: AssignmentSpec) -> None:
