@@ -96,7 +96,7 @@ def run_inside(
     command = bwrap_command(
         [sys.executable, "-c", code, *args],
         workdir=workdir,
-        readable=readable,
+        readable=[*PYTHON, *readable],
         hidden=hidden,
         env={"PATH": os.environ["PATH"], "LC_ALL": "C.UTF-8"} if env is None else env,
         device="cpu",
