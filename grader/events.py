@@ -1,10 +1,10 @@
 """The one JSON-lines event protocol between a child that runs student code and its parent.
 
-The child appends one JSON object a line, ``{"event": <kind>, ...fields}``, to an events file
-the parent made and named on the child's command line, flushing after each line; the parent
-follows the file while the child runs (:class:`EventReader`). A file rather than the child's
-stdout, so whatever the student's code prints goes to the child's log and cannot garble the
-events.
+The child sends one JSON object a line, ``{"event": <kind>, ...fields}``, flushed at once,
+and the parent reads them while the child runs: over a signed pipe (below) for every child
+that runs student code, or to an events file named on the command line for the trusted batch
+and for tests. Never the child's stdout, so whatever the student's code prints goes to the
+child's log and cannot garble the events.
 
 Two vocabularies share the protocol:
 
@@ -25,7 +25,7 @@ and a per-child key, handed to the child on its stdin before the student's file 
 :class:`SignedReader` in the parent refuses the first line that is not authentic or out of
 sequence, and everything after it (:attr:`SignedReader.problem`). What this does and does not
 protect against: docs/architecture.md, "Threat model". :class:`EventWriter` /
-:class:`EventReader` (a plain file) remain for the tools' children and the trusted batch.
+:class:`EventReader` (a plain file) remain for the trusted batch and for tests.
 
 This module imports nothing heavy: both sides use it.
 """
@@ -135,6 +135,10 @@ class SignedWriter:
     def close(self) -> None:
         """Close the pipe; later :meth:`emit` calls raise ``ValueError``."""
         self._file.close()
+
+
+Writer = EventWriter | SignedWriter
+"""Either writer: what the plugin and the tools' children emit through."""
 
 
 class SignedReader:

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from core.errors import DataError
-from grader.events import EventWriter
+from grader.events import Writer
 from grader.tool import Failure, exit_child, load_submission, stage, tool_main
 
 if TYPE_CHECKING:
@@ -95,7 +95,7 @@ def range_warnings(augmented: torch.Tensor) -> list[str]:
     return warnings
 
 
-def run(args: argparse.Namespace, events: EventWriter) -> tuple[Image.Image, dict[str, Any]]:
+def run(args: argparse.Namespace, events: Writer) -> tuple[Image.Image, dict[str, Any]]:
     """Load, build, apply and draw; the picture and the ``done`` event's other fields.
 
     Raises:

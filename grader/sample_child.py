@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from core.errors import DataError
-from grader.events import EventWriter, progress_reporter
+from grader.events import Writer, progress_reporter
 from grader.spec import parse_spec
 from grader.tool import Failure, exit_child, load_submission, stage, tool_main
 
@@ -67,7 +67,7 @@ def range_warnings(samples: torch.Tensor, reconstructions: torch.Tensor) -> list
     return warnings
 
 
-def run(args: argparse.Namespace, events: EventWriter) -> tuple[Image.Image, dict[str, Any]]:
+def run(args: argparse.Namespace, events: Writer) -> tuple[Image.Image, dict[str, Any]]:
     """Train and draw; the picture and the ``done`` event's other fields.
 
     Raises:

@@ -7,11 +7,13 @@ checks its arguments and calls :func:`run_tool`, and a child module, whose ``mai
 
 Parent side, :func:`run_tool`: the submission must exist; the PNG goes to a temporary file
 beside ``--out`` that replaces it only when all went well (:func:`atomic_output`); the child
-``python -m <module> <args> --submission ... --out ... --events ... --parent-pid ...`` runs
-under :func:`grader.process.run_child` (own session, stdin closed, ``RLIMIT_AS`` on CPU,
-watchdog, deadline that kills its process group) in a temporary folder that also holds its
-events file and its log (stdout and stderr). The child's events are the tool vocabulary of
-:mod:`grader.events`:
+``python -m <module> <args> --submission ... --out ... --channel --parent-pid ...`` runs
+under :func:`grader.process.run_child` (own session, sandbox, scrubbed environment, the
+grader's read-only copy, ``RLIMIT_AS`` on CPU, watchdog, deadline that kills its process group)
+in a temporary folder that also holds its log (stdout and stderr) and the picture it draws.
+The child reads a signed channel's handshake from stdin (:func:`grader.events.open_channel`)
+before it imports the student's file; its events are the tool vocabulary of
+:mod:`grader.events` (``--events FILE`` writes them to a file instead, for tests):
 
 - ``{"event": "progress", "step": s, "total": t}``: progress of a long stage (training),
   passed to ``on_progress(step, total)``;
@@ -46,7 +48,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
 from core.errors import DataError, SubmissionError, UsageError
-from grader.events import TOOL, EventReader, EventWriter, ProgressCallback
+from grader.events import (
+    TOOL,
+    EventWriter,
+    ProgressCallback,
+    SignedWriter,
+    Writer,
+    open_channel,
+)
 from grader.installed import make_copy, remove_copy
 from grader.process import (
     DONE,
@@ -151,21 +160,22 @@ def run_tool(
     with atomic_output(out) as tmp_png, tempfile.TemporaryDirectory(prefix="course-child-") as tmp:
         workdir = Path(tmp) / "work"
         workdir.mkdir()
-        events, log = workdir / "events.jsonl", workdir / "child.log"
+        log = workdir / "child.log"
         copy = make_copy(Path(tmp) / "lib")
-        events.touch()
         command = python_command(
             module,
             [
                 *args,
                 "--submission", str(submission.resolve()),
                 "--out", str(workdir / "out.png"),
-                "--events", str(events),
+                "--channel",
             ],
         )  # fmt: skip
         progress = ChildProgress()
         report: dict[str, Any] | None = None
-        with EventReader(events) as reader:
+        channel = open_channel()
+        reader = channel.reader
+        try:
 
             def poll() -> str:
                 nonlocal report
@@ -187,10 +197,15 @@ def run_tool(
                     poll=poll,
                     jail=jail or Jail(),
                     lib=copy.root,
+                    channel=channel,
                 )
             finally:
                 changes = copy.changes()
                 remove_copy(copy.root)
+        finally:
+            reader.close()
+        if reader.problem is not None:
+            raise SubmissionError(f"{process}'s report was tampered with: {reader.problem}")
         if changes:
             raise SubmissionError(
                 "your code changed the grader's files, which is tampering: " + ", ".join(changes)
@@ -302,7 +317,7 @@ def load_submission(path: Path) -> types.ModuleType:
         raise Failure(str(exc)) from None
 
 
-ToolRun = Callable[[argparse.Namespace, EventWriter], "tuple[Image.Image, dict[str, Any]]"]
+ToolRun = Callable[[argparse.Namespace, Writer], "tuple[Image.Image, dict[str, Any]]"]
 """A tool's work in the child: ``run(args, events)`` returns the picture and the ``done``
 event's other fields (JSON-serialisable); it raises :class:`Failure` for an ``error`` event."""
 
@@ -320,7 +335,7 @@ def tool_main(
         module: The child's module, for ``--help``.
         description: Its ``--help`` text.
         add_arguments: Adds the tool's own arguments; the common ones (``--submission``,
-            ``--out``, ``--events``, ``--parent-pid``) are added here.
+            ``--out``, ``--events FILE`` or ``--channel``, ``--parent-pid``) are added here.
         run: The tool's work (:data:`ToolRun`).
         argv: Arguments instead of ``sys.argv[1:]``.
 
@@ -331,12 +346,24 @@ def tool_main(
     parser.add_argument("--submission", required=True, help="path of the student's file")
     add_arguments(parser)
     parser.add_argument("--out", required=True, help="where the PNG goes")
-    parser.add_argument("--events", required=True, help="the JSON-lines events file")
+    where = parser.add_mutually_exclusive_group(required=True)
+    where.add_argument("--events", help="the JSON-lines events file (for tests)")
+    where.add_argument(
+        "--channel", action="store_true", help="a signed channel's handshake arrives on stdin"
+    )
     parser.add_argument("--parent-pid", type=int, help="exit when this is no longer the parent")
     args = parser.parse_args(argv)
     if args.parent_pid:
         exit_with_parent(args.parent_pid)
-    events = EventWriter(Path(args.events), TOOL)
+    events: Writer
+    if args.channel:  # before the student's file is imported; then stdin is /dev/null
+        handshake = sys.stdin.buffer.read()
+        null = os.open(os.devnull, os.O_RDONLY)
+        os.dup2(null, 0)
+        os.close(null)
+        events = SignedWriter.from_handshake(handshake, TOOL)
+    else:
+        events = EventWriter(Path(args.events), TOOL)
     try:
         image, done = run(args, events)
     except Failure as failure:

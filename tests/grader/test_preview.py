@@ -312,6 +312,33 @@ def fashion_pipeline():
 """
 
 
+def test_write_preview_refuses_a_forged_report(spec: AssignmentSpec, tmp_path: Path) -> None:
+    """The student's code writes a ``done`` line to every pipe it can reach: unsigned, it is
+    refused, and no picture is written."""
+    path = write_submission(
+        tmp_path / "forged",
+        "def fashion_pipeline():\n"
+        "    import json, os\n"
+        "    line = json.dumps({'event': 'done', 'count': 16, 'shape': [16, 1, 28, 28],\n"
+        "                       'warnings': [], 'width': 1, 'height': 1}).encode() + b'\\n'\n"
+        "    for name in os.listdir('/proc/self/fd'):\n"
+        "        try:\n"
+        "            if 'pipe' in os.readlink(f'/proc/self/fd/{name}'):\n"
+        "                os.write(int(name), line)\n"
+        "        except OSError:\n"
+        "            pass\n"
+        "    os._exit(0)\n",
+    )
+    out = tmp_path / "grid.png"
+    with pytest.raises(SubmissionError) as info:
+        write_preview(spec, path, out)
+    assert info.value.message == (
+        "the preview process's report was tampered with: an event line without the grader's "
+        "signature"
+    )
+    assert not out.exists()
+
+
 @needs_data
 @pytest.mark.parametrize(
     ("result", "message"),
