@@ -180,6 +180,37 @@ def _cell_agreement(kind: str, submission: types.ModuleType) -> None:
                 _assert_close(f"{name} with the {label}", "c", got[1], want[1])
             else:
                 _assert_close(f"{name} with the {label}", "h", got, want)
+        _function_agreement(kind, submission, reference, x, h, c)
+
+
+def _function_agreement(
+    kind: str,
+    submission: types.ModuleType,
+    reference: nn.Module,
+    x: torch.Tensor,
+    h: torch.Tensor,
+    c: torch.Tensor,
+) -> None:
+    """The module-level ``lstm_cell`` / ``gru_cell`` the skeleton asks for, called directly with
+    torch's weights (``None`` biases for ``bias=False``), against torch's cell."""
+    function = "lstm_cell" if kind == "LSTMCell" else "gru_cell"
+    weights = (reference.weight_ih, reference.weight_hh, reference.bias_ih, reference.bias_hh)
+    biased = reference.bias_ih is not None
+    call = f"{function}(x, h{', c' if kind == 'LSTMCell' else ''}, W_ih, W_hh" + (
+        ", b_ih, b_hh)" if biased else ", None, None)"
+    )
+    with torch.no_grad():
+        if kind == "LSTMCell":
+            got = getattr(submission, function)(x, h, c, *weights)
+            want = reference(x, (h, c))
+            assert isinstance(got, tuple) and len(got) == 2, (
+                f"{call} should return (h', c'), got {type(got).__name__}"
+            )
+            _assert_close(call, "h'", got[0], want[0], against=f"torch.nn.{kind}'s")
+            _assert_close(call, "c'", got[1], want[1], against=f"torch.nn.{kind}'s")
+        else:
+            got = getattr(submission, function)(x, h, *weights)
+            _assert_close(call, "h'", got, reference(x, h), against=f"torch.nn.{kind}'s")
 
 
 def _gradients(kind: str, submission: types.ModuleType) -> None:
@@ -340,7 +371,7 @@ def test_parameter_counts(submission: types.ModuleType) -> None:
 
 @check(
     points=15,
-    title="LSTMCell and LSTM agree with torch.nn.LSTM (float64, relative error 1e-10)",
+    title="lstm_cell, LSTMCell and LSTM agree with torch.nn.LSTM (float64, relative error 1e-10)",
     hint=DTYPE_HINT,
 )
 def test_lstm_matches_torch(submission: types.ModuleType) -> None:
@@ -350,7 +381,7 @@ def test_lstm_matches_torch(submission: types.ModuleType) -> None:
 
 @check(
     points=10,
-    title="GRUCell and GRU agree with torch.nn.GRU (float64, relative error 1e-10)",
+    title="gru_cell, GRUCell and GRU agree with torch.nn.GRU (float64, relative error 1e-10)",
     hint="n = tanh(W_in x + b_in + r * (W_hn h + b_hn)): the reset gate multiplies W_hn h + b_hn",
 )
 def test_gru_matches_torch(submission: types.ModuleType) -> None:

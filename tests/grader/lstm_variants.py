@@ -34,6 +34,46 @@ class _Sigmoid(torch.autograd.Function):
 '''
 
 WRONG: dict[str, Edits] = {
+    "lstm_cell_function_only_wrong": [
+        _header(
+            "WRONG ON PURPOSE (grader test fixture): the classes use a private correct cell, while the module-level lstm_cell the skeleton asks for forgets bias_hh."
+        ),
+        (
+            "        return lstm_cell(x, h, c, self.weight_ih, self.weight_hh, self.bias_ih, self.bias_hh)\n",
+            "        return _lstm_cell(x, h, c, self.weight_ih, self.weight_hh, self.bias_ih, self.bias_hh)\n",
+        ),
+        (
+            "                h, c = lstm_cell(x_t, h, c, *weights)  # type: ignore[arg-type]\n",
+            "                h, c = _lstm_cell(x_t, h, c, *weights)  # type: ignore[arg-type]\n",
+        ),
+        (
+            "\n\ndef gru_cell(\n",
+            "\n\n_lstm_cell = lstm_cell\n\n\n"
+            "def lstm_cell(x, h, c, weight_ih, weight_hh, bias_ih=None, bias_hh=None):\n"
+            "    return _lstm_cell(x, h, c, weight_ih, weight_hh, bias_ih, None)  # BUG: drops bias_hh\n"
+            "\n\ndef gru_cell(\n",
+        ),
+    ],
+    "gru_cell_function_only_wrong": [
+        _header(
+            "WRONG ON PURPOSE (grader test fixture): the classes use a private correct cell, while the module-level gru_cell the skeleton asks for forgets bias_hh."
+        ),
+        (
+            "        return gru_cell(x, h, self.weight_ih, self.weight_hh, self.bias_ih, self.bias_hh)\n",
+            "        return _gru_cell(x, h, self.weight_ih, self.weight_hh, self.bias_ih, self.bias_hh)\n",
+        ),
+        (
+            "                h = gru_cell(x_t, h, *weights)  # type: ignore[arg-type]\n",
+            "                h = _gru_cell(x_t, h, *weights)  # type: ignore[arg-type]\n",
+        ),
+        (
+            "\n\nclass _Cell(nn.Module):\n",
+            "\n\n_gru_cell = gru_cell\n\n\n"
+            "def gru_cell(x, h, weight_ih, weight_hh, bias_ih=None, bias_hh=None):\n"
+            "    return _gru_cell(x, h, weight_ih, weight_hh, bias_ih, None)  # BUG: drops bias_hh\n"
+            "\n\nclass _Cell(nn.Module):\n",
+        ),
+    ],
     "swapped_gates": [
         _header(
             "WRONG ON PURPOSE (grader test fixture): LSTM gate order i, g, f, o (TensorFlow's) instead of torch's i, f, g, o."

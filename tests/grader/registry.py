@@ -265,6 +265,8 @@ _LSTM_FORBIDDEN_AT_RUN_TIME = (
 # What each wrong variant must fail (every other check must pass), with the message of the
 # first failing check where it says something specific.
 _LSTM_EXPECTED: dict[str, dict[str, str]] = {
+    "lstm_cell_function_only_wrong": {"lstm_matches_torch": "failed"},
+    "gru_cell_function_only_wrong": {"gru_matches_torch": "failed"},
     "swapped_gates": {
         "lstm_matches_torch": "failed",
         "lstm_gradients_match_torch": "failed",
@@ -316,6 +318,11 @@ _LSTM_EXPECTED: dict[str, dict[str, str]] = {
 }
 
 _LSTM_MESSAGES: dict[str, tuple[str, str]] = {
+    "lstm_cell_function_only_wrong": (
+        "lstm_matches_torch",
+        "lstm_cell(x, h, c, W_ih, W_hh, b_ih, b_hh): h' differs from torch.nn.LSTMCell's "
+        "(relative error 5.9e-01, at most 1e-10 allowed)",
+    ),
     "swapped_gates": (
         "lstm_matches_torch",
         "LSTMCell(5, 7) with the default state: h differs from torch's (relative error 1.0e+00, "
