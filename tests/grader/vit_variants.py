@@ -130,6 +130,15 @@ WRONG: dict[str, Edits] = {
 }
 
 CORRECT: dict[str, Edits] = {
+    "unfold_matmul_patches": [
+        # the paper's Eq. 1: flatten each patch, multiply by the projection (proj's weights)
+        (
+            "        return self.proj(x).flatten(2).transpose(1, 2)\n",
+            "        patches = nn.functional.unfold(x, self.patch_size, stride=self.patch_size)  # (B, C*P*P, N)\n"
+            "        weight = self.proj.weight.flatten(1)  # (embed_dim, C*P*P)\n"
+            "        return patches.transpose(1, 2) @ weight.T + self.proj.bias  # (B, N, embed_dim)\n",
+        ),
+    ],
     "einsum_attention": [
         # separate head split per tensor, einsum, division by sqrt(d)
         (
