@@ -210,8 +210,25 @@ def test_batchnorm_train_eval(submission: types.ModuleType) -> None:
         )
         x = torch.randn(4, channels, 6, 6) * 3 + 1
         block.train()
-        with torch.no_grad():
-            train_out = block(x)
+        # the residual branch's BatchNorms, by the names the README gives them, must each run
+        branch = {n: getattr(block, n) for n in ("bn1", "bn2", "bn3") if hasattr(block, n)}
+        applied: list[nn.Module] = []
+        hooks = [
+            m.register_forward_hook(lambda m, i, o, seen=applied: seen.append(m))
+            for m in branch.values()
+            if isinstance(m, nn.Module)
+        ]
+        try:
+            with torch.no_grad():
+                train_out = block(x)
+        finally:
+            for hook in hooks:
+                hook.remove()
+        unused = [n for n, m in branch.items() if not any(m is a for a in applied)]
+        assert not unused, (
+            f"{name}: {', '.join(unused)} {'is' if len(unused) == 1 else 'are'} built but never "
+            "applied in forward: every conv is followed by its BatchNorm"
+        )
         block.eval()
         with torch.no_grad():
             eval_out = block(x)

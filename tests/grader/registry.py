@@ -163,6 +163,7 @@ _RESNET_ALL_CHECKS = [
 # What each wrong variant must fail (every other check must pass). pool_too_early is only
 # caught by training, tested on its own below.
 _RESNET_EXPECTED: dict[str, dict[str, str]] = {
+    "bn1_never_applied": {"batchnorm_train_eval": "failed"},
     "no_skip": {
         "identity_shortcut": "failed",
         "gradient_through_shortcut": "failed",

@@ -12,6 +12,7 @@ from __future__ import annotations
 from tests.grader.variants import Edits
 
 DESCRIPTIONS: dict[str, str] = {
+    "bn1_never_applied": "BasicBlock builds `bn1` but `forward` never applies it: shapes, counts, the shortcut checks and train/eval differences (from `bn2`) are all right.",
     "missing_bn": "no BatchNorm anywhere (no `bn1`/`bn2`/`bn3` attributes, none in the stem or projection); convs have `bias=True` instead.",
     "missing_projection": "`shortcut` is always an empty `nn.Sequential`; when the shape changes, `forward` subsamples with `x[:, :, ::s, ::s]` and zero-pads or crops channels, so shapes work but there is no 1x1 conv + BN projection (fewer parameters).",
     "no_skip": "blocks return `relu(branch(x))` without adding `shortcut(x)`; `shortcut` is still built, so parameter counts and shapes are right.",
@@ -111,6 +112,16 @@ WRONG: dict[str, Edits] = {
         (
             "        out = self.bn3(self.conv3(out))\n        return self.relu(out + self.shortcut(x))\n\n",
             "        out = self.bn3(self.conv3(out))\n        return self.relu(out + self.shortcut(_match(x, self._out_channels, self._stride)))\n\n",
+        ),
+    ],
+    "bn1_never_applied": [
+        (
+            '"""Reference solution of the ResNet assignment.\n',
+            '"""WRONG ON PURPOSE (grader test fixture): BasicBlock builds ``bn1`` but never applies it.\n\nOtherwise a copy of the reference solution of the ResNet assignment.\n',
+        ),
+        (
+            "        out = self.relu(self.bn1(self.conv1(x)))\n        out = self.bn2(self.conv2(out))\n",
+            "        out = self.relu(self.conv1(x))  # BUG: bn1 is built but never applied\n        out = self.bn2(self.conv2(out))\n",
         ),
     ],
     "no_skip": [
