@@ -84,10 +84,9 @@ def _watched_classes(modules: dict[str, Any]) -> dict[str, type]:
         for key, value in vars(module).items() if module is not None else ():
             if isinstance(value, type) and not key.startswith("_"):
                 classes[f"{label}.{key}"] = value
-    for label in ("_pytest.reports",):
-        module = modules.get(label)
-        if module is not None:
-            classes[f"{label}.TestReport"] = module.TestReport
+    reports = modules.get("_pytest.reports")
+    if reports is not None:
+        classes["_pytest.reports.TestReport"] = reports.TestReport
     return classes
 
 

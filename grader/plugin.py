@@ -40,7 +40,7 @@ from typing import Any
 import pytest
 
 from core.errors import DataError
-from grader.events import GRADING, EventWriter, SignedWriter, progress_reporter
+from grader.events import GRADING, EventWriter, SignedWriter, progress_reporter, read_handshake
 from grader.forbidden import guard_calls
 from grader.integrity import Snapshot, describe_changes
 from grader.process import exit_with_parent
@@ -85,21 +85,9 @@ class StudentInterrupt(Exception):
     of that check, instead of the end of the grading session."""
 
 
-def _read_handshake() -> bytes:
-    """Read stdin to its end (the parent closes it after the handshake), then put
-    ``/dev/null`` in its place: the student's code finds nothing there."""
-    chunks = []
-    while chunk := os.read(0, 4096):
-        chunks.append(chunk)
-    null = os.open(os.devnull, os.O_RDONLY)
-    os.dup2(null, 0)
-    os.close(null)
-    return b"".join(chunks)
-
-
 # pytest puts /dev/null on fd 0 once it starts capturing, after importing ``-p`` plugins: the
 # handshake is read now, at import, when the runner asked for the channel.
-_HANDSHAKE = _read_handshake() if "--channel" in sys.argv else b""
+_HANDSHAKE = read_handshake() if "--channel" in sys.argv else b""
 # likewise pytest captures fd 2 during checks: faulthandler writes to the child's log (its
 # stderr as the runner opened it) through a copy of the descriptor taken now
 _LOG = os.fdopen(os.dup(2), "w", closefd=True)

@@ -33,7 +33,7 @@ from collections.abc import Callable, Collection, Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args
 
 from core.clock import utc_timestamp
 from core.errors import DataError, EnvironmentProblem, UsageError
@@ -70,7 +70,8 @@ MAX_RESTARTS = 3
 CHECK_GRACE_S = 10.0
 """How long past a check's own limit this process waits before it stops the child, seconds
 (the child's timer normally ends the check at its limit)."""
-STATUSES = frozenset({"passed", "failed", "error", "timeout"})
+STATUSES = frozenset(get_args(Status))
+"""The statuses a ``result`` event may carry."""
 
 
 @dataclass(frozen=True)
@@ -353,6 +354,7 @@ def grade(
             if all(cid in state.results for cid in state.meta):
                 break
             restarted = " and was restarted" if attempt < MAX_RESTARTS else ""
+            reason = death_reason(outcome.returncode)
             if overrun:
                 late = overrun[0]
                 seconds = float(state.meta[late].get("limit_s") or 0)
@@ -366,7 +368,6 @@ def grade(
                     ),
                 }
             elif running is not None:
-                reason = death_reason(outcome.returncode)
                 notes.append(f"the grading process {reason} during {running!r}{restarted}")
                 location = where_in_dump(log_text, submission)
                 state.results[running] = {
@@ -381,7 +382,6 @@ def grade(
                     ),
                 }
             else:
-                reason = death_reason(outcome.returncode)
                 notes.append(f"the grading process {reason} between two checks{restarted}")
             state.running = None
             if all(cid in state.results for cid in state.meta):

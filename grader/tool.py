@@ -55,6 +55,7 @@ from grader.events import (
     SignedWriter,
     Writer,
     open_channel,
+    read_handshake,
 )
 from grader.installed import make_copy, remove_copy
 from grader.process import (
@@ -356,12 +357,8 @@ def tool_main(
     if args.parent_pid:
         exit_with_parent(args.parent_pid)
     events: Writer
-    if args.channel:  # before the student's file is imported; then stdin is /dev/null
-        handshake = sys.stdin.buffer.read()
-        null = os.open(os.devnull, os.O_RDONLY)
-        os.dup2(null, 0)
-        os.close(null)
-        events = SignedWriter.from_handshake(handshake, TOOL)
+    if args.channel:  # before the student's file is imported
+        events = SignedWriter.from_handshake(read_handshake(), TOOL)
     else:
         events = EventWriter(Path(args.events), TOOL)
     try:

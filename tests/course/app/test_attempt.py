@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlite_utils import Database
 
 import course.app.attempt as attempt
 from grader import sandbox
@@ -50,8 +49,23 @@ def _quick_grade(*args: Any, **kwargs: Any) -> Any:
     return grade(*args, skip=["accuracy"], **kwargs)
 
 
-def _open(db: Path) -> Database:
-    return open_db(db)
+def _attack(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, sandbox_kind: str
+) -> tuple[attempt.AttemptOutcome, Path]:
+    """Grade the attacking wrong resnet (no training check) with ``sandbox_kind``, recording
+    into a fresh database that is also the path it attacks; the outcome and that database."""
+    db = tmp_path / "course.db"
+    _stored(db)  # made, empty
+    monkeypatch.setattr(attempt, "grade", _quick_grade)
+    outcome = attempt.run_attempt(
+        "resnet",
+        submission=_wrong_with_attack(tmp_path / "ws", db),
+        device="cpu",
+        open_store=lambda: open_db(db),
+        sandbox=sandbox_kind,
+        hidden=[db],
+    )
+    return outcome, db
 
 
 def _stored(db: Path) -> list[tuple[float, float]]:
@@ -63,17 +77,7 @@ def _stored(db: Path) -> list[tuple[float, float]]:
 def test_under_bwrap_the_database_is_out_of_reach(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    db = tmp_path / "course.db"
-    _stored(db)  # made, empty
-    monkeypatch.setattr(attempt, "grade", _quick_grade)
-    outcome = attempt.run_attempt(
-        "resnet",
-        submission=_wrong_with_attack(tmp_path / "ws", db),
-        device="cpu",
-        open_store=lambda: _open(db),
-        sandbox="bwrap",
-        hidden=[db],
-    )
+    outcome, db = _attack(tmp_path, monkeypatch, "bwrap")
     assert outcome.store_error is None
     assert (outcome.report.score, outcome.report.sandbox) == (70.0, "bwrap")
     assert _stored(db) == [(70.0, 85.0)]
@@ -82,17 +86,7 @@ def test_under_bwrap_the_database_is_out_of_reach(
 def test_without_a_sandbox_the_trigger_is_refused(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    db = tmp_path / "course.db"
-    _stored(db)
-    monkeypatch.setattr(attempt, "grade", _quick_grade)
-    outcome = attempt.run_attempt(
-        "resnet",
-        submission=_wrong_with_attack(tmp_path / "ws", db),
-        device="cpu",
-        open_store=lambda: _open(db),
-        sandbox="none",
-        hidden=[db],
-    )
+    outcome, db = _attack(tmp_path, monkeypatch, "none")
     assert outcome.report.score == 70.0
     assert outcome.attempt_id is None
     assert outcome.store_error is not None
