@@ -184,7 +184,7 @@ class Compose:
 def fashion_pipeline() -> Compose:
     """Your training augmentation for Fashion-MNIST, built from the transforms above.
 
-    Choose label-preserving transforms: the grader trains a small CNN on 2000 training images
+    Choose label-preserving transforms: the grader trains a small CNN on 1000 training images
     with and without this pipeline and asks for a gain in test accuracy.
 
     See README.md, section "The task: Fashion-MNIST".

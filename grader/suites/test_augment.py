@@ -460,7 +460,7 @@ def effect_accuracy(
 
 @check(
     points=10,
-    title="fashion_pipeline() raises a small CNN's test accuracy on 2000 training images",
+    title="fashion_pipeline() raises a small CNN's test accuracy on 1000 training images",
     hint="label-preserving transforms: small shifts, left-right flips, erased patches",
     training=True,
 )

@@ -780,7 +780,7 @@ AUGMENT = Suite(
             _augment_static_forbidden,
         )
     },
-    training_cost=110,
+    training_cost=45,
 )
 
 
