@@ -209,7 +209,7 @@ def _release_memory(full: bool) -> None:
     checks, so that one check's leftovers do not fail the next. A full collection (about
     0.08 s with torch loaded) follows a check that did not pass; after one that passed, only
     the young generations are collected."""
-    gc.collect()
+    gc.collect(2 if full else 1)
     torch = sys.modules.get("torch")
     if torch is not None and torch.cuda.is_initialized():
         torch.cuda.empty_cache()
