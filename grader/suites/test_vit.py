@@ -1,10 +1,14 @@
 """Hidden suite of the `vit` assignment.
 
 Each test is one graded check (``@pytest.mark.check``); fixtures come from
-:mod:`grader.plugin`. References are built from the student's own submodules (``attn.qkv``,
-``attn.proj``, ``norm1``, ...) so every check tests one idea: attention against
-``F.scaled_dot_product_attention`` in float64, the block's pre-norm wiring, the network's
-class token and positional embedding. Sources: Dosovitskiy et al., ICLR 2021
+:mod:`grader.plugin`. References take the student's own parameters (``attn.qkv``,
+``attn.proj``, ``norm1``, ``mlp.fc1``, ...) but compute with torch's functions, so every part
+the README specifies is checked once, by value, in the check that owns it: attention against
+``F.scaled_dot_product_attention`` in float64; the block's pre-norm wiring, its LayerNorms
+(eps 1e-6) and its MLP (``fc2(GELU(fc1(x)))``, exact GELU) against ``F.layer_norm``,
+``F.gelu`` and ``F.linear``, calling only the student's attention module (the attention checks
+own it); the network's class token, positional embedding, final LayerNorm and head (logits)
+likewise, calling only the student's patch embedding and blocks. Sources: Dosovitskiy et al., ICLR 2021
 (arXiv:2010.11929), Eq. 1-4; Vaswani et al., NeurIPS 2017 (arXiv:1706.03762), Eq. 1. Published
 parameter counts: timm's ``vit_base/small/tiny_patch16_224``.
 
@@ -77,6 +81,17 @@ def _reference_attention(
     )
     weights = ((q @ k.transpose(-2, -1)) / head**0.5).softmax(dim=-1)
     return out, weights
+
+
+def _layer_norm(norm: nn.Module, x: torch.Tensor) -> torch.Tensor:
+    """ViT's LayerNorm (eps 1e-6; Ba et al., 2016) with ``norm``'s own weight and bias."""
+    return F.layer_norm(x, x.shape[-1:], norm.weight, norm.bias, eps=1e-6)
+
+
+def _reference_mlp(mlp: nn.Module, x: torch.Tensor) -> torch.Tensor:
+    """``fc2(GELU(fc1(x)))`` with the exact GELU (ViT paper, Eq. 3) on ``mlp``'s own linears."""
+    hidden = F.gelu(F.linear(x, mlp.fc1.weight, mlp.fc1.bias))
+    return F.linear(hidden, mlp.fc2.weight, mlp.fc2.bias)
 
 
 def _permute_patches(images: torch.Tensor, patch: int, order: torch.Tensor) -> torch.Tensor:
@@ -237,7 +252,8 @@ def test_attention_weights(submission: types.ModuleType) -> None:
 @check(
     points=10,
     title="EncoderBlock is pre-norm: x + attn(norm1(x)), then + mlp(norm2(x)); LayerNorm eps 1e-6",
-    hint="the LayerNorm goes inside the residual branch, before attention and before the MLP",
+    hint="the LayerNorm goes inside the residual branch, before attention and before the MLP; "
+    "the MLP is fc2(GELU(fc1(x))) with nn.GELU(), the exact GELU",
 )
 def test_encoder_block_pre_norm(submission: types.ModuleType) -> None:
     block = submission.EncoderBlock(32, 4, mlp_ratio=2.0).double()
@@ -255,9 +271,12 @@ def test_encoder_block_pre_norm(submission: types.ModuleType) -> None:
             module.bias.copy_(0.1 * _randn(32, seed=3))
         x = _randn(2, 7, 32, seed=4) * 3 + 1
         got = block(x)
-        y = x + _attention_output(block.attn(block.norm1(x)), f"{name}.attn")
-        want = y + block.mlp(block.norm2(y))
-    against = "the pre-norm formula (x + attn(norm1(x)), then + mlp(norm2(.)))"
+        y = x + _attention_output(block.attn(_layer_norm(block.norm1, x)), f"{name}.attn")
+        want = y + _reference_mlp(block.mlp, _layer_norm(block.norm2, y))
+    against = (
+        "the pre-norm formula (x + attn(norm1(x)), then + mlp(norm2(.)), with "
+        "mlp = fc2(GELU(fc1(.))) and LayerNorm eps 1e-6)"
+    )
     _assert_close(name, "the output", got, want, against)
 
 
@@ -311,23 +330,26 @@ def test_vit_shapes(submission: types.ModuleType) -> None:
     points=10,
     title="VisionTransformer: class token first, positions added, head on token 0",
     hint="tokens = cat([cls_token.expand(B, -1, -1), patch_embed(x)], dim=1) + pos_embed; "
-    "logits = head(norm(blocks(tokens))[:, 0])",
+    "logits = head(norm(blocks(tokens))[:, 0]), no softmax; norm = nn.LayerNorm(embed_dim, eps=1e-6)",
 )
 def test_vit_matches_reference(submission: types.ModuleType) -> None:
     model = _small_vit(submission).double()
     with torch.no_grad():
         model.cls_token.copy_(_randn(1, 1, 32, seed=5))
         model.pos_embed.copy_(_randn(1, 50, 32, seed=6))
+        model.norm.weight.copy_(1 + 0.1 * _randn(32, seed=8))  # non-trivial affine parameters
+        model.norm.bias.copy_(0.1 * _randn(32, seed=9))
         x = _randn(3, 1, 28, 28, seed=7)
         got = model(x)
         tokens = model.patch_embed(x)
         tokens = torch.cat([model.cls_token.expand(3, -1, -1), tokens], dim=1) + model.pos_embed
         for block in model.blocks:
             tokens = block(tokens)
-        want = model.head(model.norm(tokens)[:, 0])
+        want = F.linear(_layer_norm(model.norm, tokens)[:, 0], model.head.weight, model.head.bias)
     _assert_close(
         "VisionTransformer(28, patch 4)", "the logits", got, want,
-        "head(norm(blocks(cat([cls_token, patch_embed(x)]) + pos_embed))[:, 0])",
+        "head(norm(blocks(cat([cls_token, patch_embed(x)]) + pos_embed))[:, 0]) (logits, "
+        "LayerNorm eps 1e-6)",
     )  # fmt: skip
 
 

@@ -114,6 +114,31 @@ WRONG: dict[str, Edits] = {
             "        x = self.attn(self.norm1(x))  # BUG: no residual\n        result: torch.Tensor = self.mlp(self.norm2(x))\n",
         ),
     ],
+    "mlp_relu": [
+        _header("WRONG ON PURPOSE (grader test fixture): the MLP uses ReLU, not GELU."),
+        ("        self.act = nn.GELU()\n", "        self.act = nn.ReLU()  # BUG: the README asks for GELU\n"),
+    ],
+    "mlp_tanh_gelu": [
+        _header("WRONG ON PURPOSE (grader test fixture): the MLP uses the tanh approximation of GELU."),
+        (
+            "        self.act = nn.GELU()\n",
+            '        self.act = nn.GELU(approximate="tanh")  # BUG: the README asks for the exact GELU\n',
+        ),
+    ],
+    "final_norm_default_eps": [
+        _header("WRONG ON PURPOSE (grader test fixture): the final LayerNorm keeps torch's eps 1e-5."),
+        (
+            "        self.norm = nn.LayerNorm(embed_dim, eps=1e-6)\n",
+            "        self.norm = nn.LayerNorm(embed_dim)  # BUG: ViT's eps is 1e-6\n",
+        ),
+    ],
+    "head_softmax": [
+        _header("WRONG ON PURPOSE (grader test fixture): the network returns probabilities, not logits."),
+        (
+            "        tokens = self.norm(self.blocks(tokens))\n",
+            "        tokens = self.norm(self.blocks(tokens))\n        return self.head(tokens[:, 0]).softmax(dim=-1)  # BUG: logits expected\n",
+        ),
+    ],
     "hidden_sdpa": [
         _header(
             "WRONG ON PURPOSE (grader test fixture): attention calls F.scaled_dot_product_attention through a name built at run time."
