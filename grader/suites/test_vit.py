@@ -8,8 +8,8 @@ the README specifies is checked once, by value, in the check that owns it: atten
 (eps 1e-6) and its MLP (``fc2(GELU(fc1(x)))``, exact GELU) against ``F.layer_norm``,
 ``F.gelu`` and ``F.linear``, calling only the student's attention module (the attention checks
 own it); the network's class token, positional embedding, final LayerNorm and head (logits)
-likewise, calling only the student's patch embedding and blocks. Sources: Dosovitskiy et al., ICLR 2021
-(arXiv:2010.11929), Eq. 1-4; Vaswani et al., NeurIPS 2017 (arXiv:1706.03762), Eq. 1. Published
+likewise, calling only the student's patch embedding and blocks. Sources: Dosovitskiy et al.,
+ICLR 2021 (arXiv:2010.11929), Eq. 1-4; Vaswani et al., NeurIPS 2017 (arXiv:1706.03762), Eq. 1. Published
 parameter counts: timm's ``vit_base/small/tiny_patch16_224``.
 
 The plugin refuses ``F.scaled_dot_product_attention`` and the kernels behind
@@ -330,7 +330,8 @@ def test_vit_shapes(submission: types.ModuleType) -> None:
     points=10,
     title="VisionTransformer: class token first, positions added, head on token 0",
     hint="tokens = cat([cls_token.expand(B, -1, -1), patch_embed(x)], dim=1) + pos_embed; "
-    "logits = head(norm(blocks(tokens))[:, 0]), no softmax; norm = nn.LayerNorm(embed_dim, eps=1e-6)",
+    "logits = head(norm(blocks(tokens))[:, 0]), no softmax; "
+    "norm = nn.LayerNorm(embed_dim, eps=1e-6)",
 )
 def test_vit_matches_reference(submission: types.ModuleType) -> None:
     model = _small_vit(submission).double()
