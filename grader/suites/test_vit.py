@@ -9,8 +9,8 @@ the README specifies is checked once, by value, in the check that owns it: atten
 ``F.gelu`` and ``F.linear``, calling only the student's attention module (the attention checks
 own it); the network's class token, positional embedding, final LayerNorm and head (logits)
 likewise, calling only the student's patch embedding and blocks. Sources: Dosovitskiy et al.,
-ICLR 2021 (arXiv:2010.11929), Eq. 1-4; Vaswani et al., NeurIPS 2017 (arXiv:1706.03762), Eq. 1. Published
-parameter counts: timm's ``vit_base/small/tiny_patch16_224``.
+ICLR 2021 (arXiv:2010.11929), Eq. 1-4; Vaswani et al., NeurIPS 2017 (arXiv:1706.03762), Eq. 1.
+Published parameter counts: timm's ``vit_base/small/tiny_patch16_224``.
 
 The plugin refuses ``F.scaled_dot_product_attention`` and the kernels behind
 ``nn.MultiheadAttention`` whenever the student's file is on the stack (``forbidden_calls``);
