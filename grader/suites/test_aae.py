@@ -40,6 +40,9 @@ check = pytest.mark.check
 GRAD_TOLERANCE = 1e-3
 """Largest ``|g - g_ref| / |g_ref|`` (norms, per parameter tensor) of a phase's gradient."""
 
+AE_LR = 1.0
+"""Learning rate of the ``opt_ae`` the phase checks give ``train_step`` (SGD); see ``_Watcher``."""
+
 LOSS_TOLERANCE = 1e-4
 """Largest relative difference between a loss ``train_step`` returned and its recomputation."""
 
@@ -242,7 +245,11 @@ class _Watcher:
         lr = 1e-2
         encoder, decoder = model.encoder.parameters(), model.decoder.parameters()
         self.optimizers = {
-            "ae": torch.optim.SGD([*encoder, *decoder], lr=lr),
+            # AE_LR: one reconstruction step moves every code by 2e-3 of the largest code or
+            # more (the reference, both calls), 20 times the tolerance with which the
+            # discriminator phase finds the codes of x among what it was shown; at 1e-2 they
+            # moved 2e-5, and codes taken before opt_ae.step() passed for fresh ones
+            "ae": torch.optim.SGD([*encoder, *decoder], lr=AE_LR),
             "disc": torch.optim.SGD(model.discriminator.parameters(), lr=lr),
             "gen": torch.optim.SGD(model.encoder.parameters(), lr=lr),
         }

@@ -59,6 +59,14 @@ WRONG: dict[str, Edits] = {
         _header("WRONG ON PURPOSE (grader test fixture): the discriminator step does not detach the codes, so its loss backpropagates into the encoder."),
         ("        z_fake = self.encoder(x).detach()\n", "        z_fake = self.encoder(x)  # BUG: not detached\n"),
     ],
+    "stale_disc_codes": [
+        _header("WRONG ON PURPOSE (grader test fixture): the discriminator is shown the codes from before opt_ae.step()."),
+        (
+            "        recon = reconstruction_loss(self.decoder(self.encoder(x)), x)\n",
+            "        z = self.encoder(x)\n        recon = reconstruction_loss(self.decoder(z), x)\n",
+        ),
+        ("        z_fake = self.encoder(x).detach()\n", "        z_fake = z.detach()  # BUG: codes from before the reconstruction step\n"),
+    ],
     "generator_wrong_target": [
         _header("WRONG ON PURPOSE (grader test fixture): the generator loss targets 0 (fake), so the encoder helps the discriminator instead of fooling it."),
         (
