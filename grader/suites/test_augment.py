@@ -108,6 +108,16 @@ def test_invalid_arguments(submission: types.ModuleType) -> None:
          lambda: s.RandomCrop(28, padding_mode="mirror"), "mirror"),
         ("RandomCrop(40, padding=2) on 28x28 images",
          lambda: s.RandomCrop(40, padding=2)(x, generator=_gen(0)), "40"),
+        ("RandomCrop(20, padding=28, padding_mode='reflect') on 28x28 images",
+         lambda: s.RandomCrop(20, padding=28, padding_mode="reflect")(x, generator=_gen(0)),
+         "28"),
+        ("RandomRotation(-5)", lambda: s.RandomRotation(-5), "-5"),
+        ("ColorJitter(brightness=-0.1)", lambda: s.ColorJitter(brightness=-0.1), "-0.1"),
+        ("ColorJitter(contrast=-0.5)", lambda: s.ColorJitter(contrast=-0.5), "-0.5"),
+        ("Normalize(0.5, -2.0)", lambda: s.Normalize(0.5, -2.0), "-2"),
+        ("Normalize([0.1, 0.2], [0.3])", lambda: s.Normalize([0.1, 0.2], [0.3]), ""),
+        ("Normalize([0.1, 0.2], [0.3, 0.4]) on 1-channel images",
+         lambda: s.Normalize([0.1, 0.2], [0.3, 0.4])(x), ""),
     ]  # fmt: skip
     for name, make, value in cases:
         try:
@@ -117,13 +127,14 @@ def test_invalid_arguments(submission: types.ModuleType) -> None:
                 f"{name} raised ValueError({str(exc)!r}), which does not name {value}"
             )
             continue
-        pytest.fail(f"{name} should raise ValueError naming {value}; it did not")
+        naming = f" naming {value}" if value else ""
+        pytest.fail(f"{name} should raise ValueError{naming}; it did not")
 
 
 # --- each transform ------------------------------------------------------------------------------
 
 
-@check(points=10, title="Flip: flipped images equal x.flip(-1), the others x, at rate p")
+@check(points=5, title="Flip: flipped images equal x.flip(-1), the others x, at rate p")
 def test_flip(submission: types.ModuleType) -> None:
     x = _images(4000, 1, 6, 6)
     for p in (0.5, 0.2, 0.0, 1.0):
@@ -203,6 +214,18 @@ def test_blur(submission: types.ModuleType) -> None:
         f"GaussianBlur(7, sigma=(0.5, 1.5)) drew sigmas only from {low:.3f} to {high:.3f} over "
         "600 images: draw one sigma per image, uniform over the whole range"
     )
+    # three channels: each image's one sigma blurs all of its channels
+    out = submission.GaussianBlur(7, sigma=(0.5, 1.5))(
+        delta[:40].repeat(1, 3, 1, 1), generator=_gen(5)
+    )
+    centre, side = out[:, :, 7, 7].double(), out[:, :, 7, 8].double()  # (40, 3)
+    sigmas = torch.sqrt(-1 / (2 * torch.log(side / centre)))
+    worst = float((sigmas.max(dim=1).values - sigmas.min(dim=1).values).max())
+    assert worst <= 1e-3, (
+        "GaussianBlur(7, sigma=(0.5, 1.5)) on 3-channel images blurred the channels of one image "
+        f"with sigmas up to {worst:.3f} apart: give each image's kernel to all of its channels "
+        "(repeat_interleave(C, dim=0), not repeat(C, 1))"
+    )
 
 
 def _axis_angle(images: torch.Tensor) -> torch.Tensor:
@@ -234,6 +257,15 @@ def test_rotation(submission: types.ModuleType) -> None:
     assert low <= -25 and high >= 25, (
         f"RandomRotation(30) turned 500 bars only by {low:.1f} to {high:.1f} degrees: draw one "
         "angle per image, uniform in [-30, 30]"
+    )
+    wide = torch.zeros(500, 1, 33, 65)
+    wide[:, :, 15:18, 20:45] = 1.0  # the same bar on an image twice as wide as tall
+    angles = _axis_angle(submission.RandomRotation(30)(wide, generator=_gen(6)))
+    low, high = float(angles.min()), float(angles.max())
+    assert low >= -31.5 and high <= 31.5 and low <= -25 and high >= 25, (
+        f"RandomRotation(30) turned a bar on 33x65 images by angles from {low:.1f} to {high:.1f} "
+        "degrees (in pixels), where the same draws on square images reach ±25: on non-square "
+        "images scale the matrix by H / W and W / H"
     )
     ones = torch.ones(64, 1, 28, 28)
     turned = submission.RandomRotation(45)(ones, generator=_gen(7))
@@ -280,6 +312,18 @@ def test_erasing(submission: types.ModuleType) -> None:
         f"RandomErasing(scale=(0.05, 0.3)) erased only {float(area.min()):.3f} to "
         f"{float(area.max()):.3f} of the image: draw the area uniformly over the range"
     )
+    # log-uniform aspect in [0.3, 3.3]: tall (eh > ew) and wide equally likely; uniform
+    # aspect would make 77 % of them tall. Small areas always fit, so nothing is redrawn.
+    thin = submission.RandomErasing(p=1.0, scale=(0.02, 0.1), ratio=(0.3, 3.3), value=0.0)(
+        ones[:2000], generator=_gen(15)
+    )
+    gone = thin[:, 0] == 0.0
+    th, tw = gone.any(dim=2).sum(dim=1), gone.any(dim=1).sum(dim=1)
+    tall, wide = int((th > tw).sum()), int((th < tw).sum())
+    assert _binomial_ok(tall, tall + wide, 0.5), (
+        f"RandomErasing(ratio=(0.3, 3.3)) erased {tall} tall and {wide} wide rectangles; about "
+        "as many of each expected: draw the aspect ratio log-uniformly, exp(U[log 0.3, log 3.3])"
+    )
     tops = rows.float().argmax(dim=1)[hit]
     assert int(tops.min()) == 0 and int((tops + eh[hit]).max()) == h, (
         "RandomErasing never placed a rectangle against the top or bottom edge: the position "
@@ -315,6 +359,37 @@ def test_jitter(submission: types.ModuleType) -> None:
     )
 
 
+@check(points=5, title="Resize is bilinear (align_corners=False); Normalize works per channel")
+def test_resize_normalize(submission: types.ModuleType) -> None:
+    x = _images(4, 3, 20, 24, dtype=torch.float64)
+    for size, shape in (((10, 30), (10, 30)), (14, (14, 14)), ((7, 9), (7, 9))):
+        got = submission.Resize(size)(x)
+        want = F.interpolate(x, size=shape, mode="bilinear", align_corners=False)
+        assert tuple(got.shape) == (4, 3, *shape), (
+            f"Resize({size}) on (4, 3, 20, 24) gave {tuple(got.shape)}, expected {(4, 3, *shape)}"
+        )
+        error = float((got - want).abs().max())
+        assert error <= 1e-6, (
+            f"Resize({size}) differs from F.interpolate(x, size={shape}, mode='bilinear', "
+            f"align_corners=False) by up to {error:.2g}"
+        )
+    mean, std = [0.1, 0.5, 0.9], [0.5, 0.25, 2.0]
+    for args, m, sd in (((mean, std), mean, std), ((0.3, 0.2), [0.3] * 3, [0.2] * 3)):
+        got = submission.Normalize(*args)(x)
+        want = (x - torch.tensor(m, dtype=x.dtype)[None, :, None, None]) / torch.tensor(
+            sd, dtype=x.dtype
+        )[None, :, None, None]
+        assert tuple(got.shape) == tuple(x.shape), (
+            f"Normalize{args} on (4, 3, 20, 24) gave {tuple(got.shape)}"
+        )
+        error = float((got - want).abs().max())
+        # 1e-6: statistics kept in float32 (torch.as_tensor of floats) differ by about 1e-8
+        assert error <= 1e-6, (
+            f"Normalize{args} differs from (x - mean[c]) / std[c] per channel c by up to "
+            f"{error:.2g}"
+        )
+
+
 # --- composition and randomness ---------------------------------------------------------------
 
 
@@ -344,6 +419,22 @@ def test_compose_and_generators(submission: types.ModuleType) -> None:
         assert torch.equal(a, b), f"{name} gave different images for two generators seeded 13"
         assert not torch.equal(a, c), f"{name} gave the same images for seeds 13 and 14"
         assert untouched, f"{name} used torch's global RNG although a generator was given"
+        torch.manual_seed(21)
+        a = transform(x)
+        torch.manual_seed(21)
+        b = transform(x)
+        others = []
+        for seed in (22, 23, 24, 25):
+            torch.manual_seed(seed)
+            others.append(transform(x))
+        assert torch.equal(a, b), (
+            f"{name} without a generator should draw from torch's global RNG: after "
+            "torch.manual_seed(21) twice it gave different images"
+        )
+        assert not all(torch.equal(a, other) for other in others), (
+            f"{name} without a generator gave the same images after torch.manual_seed(21), (22), "
+            "(23), (24) and (25): draw from torch's global RNG when generator is None"
+        )
 
 
 # --- speed and devices ---------------------------------------------------------------------------

@@ -132,6 +132,54 @@ WRONG: dict[str, Edits] = {
             "        out = []  # BUG: one image at a time\n        for i in range(x.shape[0]):\n            y = x[i : i + 1]\n            for transform in self.transforms:\n                y = transform(y, generator=generator)\n            out.append(y)\n        return torch.cat(out)\n",
         ),
     ],
+    "reflect_padding_unchecked": [
+        _header("WRONG ON PURPOSE (grader test fixture): RandomCrop lets F.pad fail on reflect padding as large as the image."),
+        (
+            '        if self.padding_mode == "reflect" and p >= min(h, w):\n',
+            '        if False:  # BUG: no check of reflect padding\n',
+        ),
+    ],
+    "normalize_wrong_axis": [
+        _header("WRONG ON PURPOSE (grader test fixture): Normalize broadcasts its means over the width, not the channels."),
+        (
+            "        mean = torch.tensor(self.mean, device=x.device, dtype=x.dtype)[None, :, None, None]\n        std = torch.tensor(self.std, device=x.device, dtype=x.dtype)[None, :, None, None]\n",
+            "        mean = torch.tensor(self.mean, device=x.device, dtype=x.dtype)[None, None, None, :]  # BUG\n        std = torch.tensor(self.std, device=x.device, dtype=x.dtype)[None, None, None, :]\n",
+        ),
+    ],
+    "resize_nearest": [
+        _header("WRONG ON PURPOSE (grader test fixture): Resize uses nearest-neighbour interpolation."),
+        (
+            '        return F.interpolate(x, size=self.size, mode="bilinear", align_corners=False)\n',
+            '        return F.interpolate(x, size=self.size, mode="nearest")  # BUG: bilinear asked\n',
+        ),
+    ],
+    "fresh_generator_when_none": [
+        _header("WRONG ON PURPOSE (grader test fixture): with generator=None each call makes a new, unseeded generator."),
+        (
+            "    where = generator.device if generator is not None else x.device\n",
+            "    where = generator.device if generator is not None else x.device\n"
+            "    generator = generator if generator is not None else torch.Generator(device=where)  # BUG\n",
+        ),
+    ],
+    "blur_kernel_repeat": [
+        _header("WRONG ON PURPOSE (grader test fixture): the blur kernels are repeated, not interleaved, over the channels."),
+        (
+            "        kernel = gaussian_kernel1d(k, sigma).repeat_interleave(c, dim=0)  # (B*C, k)\n",
+            "        kernel = gaussian_kernel1d(k, sigma).repeat(c, 1)  # BUG: sigma_0, sigma_1, ...\n",
+        ),
+    ],
+    "rotation_no_aspect": [
+        _header("WRONG ON PURPOSE (grader test fixture): the rotation matrix ignores the aspect ratio."),
+        ("                torch.stack([cos, -sin * h / w, torch.zeros_like(cos)], dim=1),\n", "                torch.stack([cos, -sin, torch.zeros_like(cos)], dim=1),  # BUG\n"),
+        ("                torch.stack([sin * w / h, cos, torch.zeros_like(cos)], dim=1),\n", "                torch.stack([sin, cos, torch.zeros_like(cos)], dim=1),\n"),
+    ],
+    "erasing_uniform_ratio": [
+        _header("WRONG ON PURPOSE (grader test fixture): the erased aspect ratio is uniform, not log-uniform."),
+        (
+            "        log_ratio = _uniform(n, math.log(self.ratio[0]), math.log(self.ratio[1]), x, generator)\n        aspect = torch.exp(log_ratio)\n",
+            "        aspect = _uniform(n, self.ratio[0], self.ratio[1], x, generator)  # BUG: uniform\n",
+        ),
+    ],
     "blur_accepts_even_kernel": [
         _header("WRONG ON PURPOSE (grader test fixture): GaussianBlur accepts an even kernel size, which has no centre pixel."),
         ("        if kernel_size < 1 or kernel_size % 2 == 0:\n", "        if kernel_size < 1:  # BUG: even sizes accepted\n"),
@@ -145,7 +193,28 @@ WRONG: dict[str, Edits] = {
     ],
 }
 
+_ROTATION_THETA = (  # the reference's angle and theta, from solutions/augment.py
+    '        angle = _uniform(b, -self.degrees, self.degrees, x, generator) * (math.pi / 180)\n        cos, sin = torch.cos(angle), torch.sin(angle)\n        # normalised coordinates run over [-1, 1] on both axes: correct for the aspect ratio;\n        # two (B, 3) rows stacked to theta (B, 2, 3)\n        theta = torch.stack(\n            [\n                torch.stack([cos, -sin * h / w, torch.zeros_like(cos)], dim=1),\n                torch.stack([sin * w / h, cos, torch.zeros_like(cos)], dim=1),\n            ],\n            dim=1,\n        ).to(x.dtype)\n'
+)
+
 CORRECT: dict[str, Edits] = {
+    # Written from the README alone: theta filled into a zeros (B, 2, 3) tensor, torch.deg2rad,
+    # Normalize's statistics as view(1, -1, 1, 1) made with as_tensor(...).to(x).
+    "readme_theta_and_view_normalize": [
+        (
+            _ROTATION_THETA,
+            "        angle = torch.deg2rad(_uniform(b, -self.degrees, self.degrees, x, generator))\n"
+            "        theta = torch.zeros(b, 2, 3, device=x.device, dtype=x.dtype)  # (B, 2, 3)\n"
+            "        theta[:, 0, 0] = torch.cos(angle)\n"
+            "        theta[:, 0, 1] = -torch.sin(angle) * h / w\n"
+            "        theta[:, 1, 0] = torch.sin(angle) * w / h\n"
+            "        theta[:, 1, 1] = torch.cos(angle)\n",
+        ),
+        (
+            "        mean = torch.tensor(self.mean, device=x.device, dtype=x.dtype)[None, :, None, None]\n        std = torch.tensor(self.std, device=x.device, dtype=x.dtype)[None, :, None, None]\n",
+            "        mean = torch.as_tensor(self.mean).to(x).view(1, -1, 1, 1)\n        std = torch.as_tensor(self.std).to(x).view(1, -1, 1, 1)\n",
+        ),
+    ],
     # Flip by assigning the mirrored images into a copy; crop by indexing unfold's windows.
     "masked_flip_unfold_crop": [
         (

@@ -676,6 +676,7 @@ _AUGMENT_ALL_CHECKS = [
     "rotation",
     "erasing",
     "jitter",
+    "resize_normalize",
     "compose_and_generators",
     "vectorised",
     "device",
@@ -697,6 +698,13 @@ _AUGMENT_EXPECTED: dict[str, dict[str, str]] = {
     "global_rng": {"compose_and_generators": "failed"},
     "per_image_loop": {"compose_and_generators": "failed", "vectorised": "failed"},
     "blur_accepts_even_kernel": {"invalid_arguments": "failed"},
+    "reflect_padding_unchecked": {"invalid_arguments": "error"},
+    "normalize_wrong_axis": {"resize_normalize": "error"},
+    "resize_nearest": {"resize_normalize": "failed"},
+    "fresh_generator_when_none": {"compose_and_generators": "failed"},
+    "blur_kernel_repeat": {"blur": "failed"},
+    "rotation_no_aspect": {"rotation": "failed"},
+    "erasing_uniform_ratio": {"erasing": "failed"},
     "pipeline_does_nothing": {},
 }
 
