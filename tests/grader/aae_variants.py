@@ -50,6 +50,10 @@ def generator_loss(d_fake: torch.Tensor) -> torch.Tensor:
 
 _SAMPLE_DRAW = "        z = torch.randn(n, self.latent_dim, generator=generator, device=where, dtype=weight.dtype)\n"
 
+_TRAIN_STEP = (  # the reference's train_step body, from solutions/aae.py
+    '        # 1. reconstruction: encoder and decoder\n        recon = reconstruction_loss(self.decoder(self.encoder(x)), x)\n        opt_ae.zero_grad(set_to_none=True)\n        recon.backward()\n        opt_ae.step()\n        # 2. regularization, discriminator: prior draws are real, codes (detached) are fake\n        z_fake = self.encoder(x).detach()\n        z_real = torch.randn_like(z_fake) * self.prior_std\n        disc = discriminator_loss(self.discriminator(z_real), self.discriminator(z_fake))\n        opt_disc.zero_grad(set_to_none=True)\n        disc.backward()\n        opt_disc.step()\n        # 3. regularization, generator: the encoder learns to make codes the discriminator\n        # takes for prior draws\n        gen = generator_loss(self.discriminator(self.encoder(x)))\n        opt_gen.zero_grad(set_to_none=True)\n        gen.backward()\n        opt_gen.step()\n        return {"recon": recon.item(), "disc": disc.item(), "gen": gen.item()}\n'
+)
+
 WRONG: dict[str, Edits] = {
     "no_regularization": [
         _header("WRONG ON PURPOSE (grader test fixture): train_step has no regularization phase, so nothing pulls the codes towards the prior."),
@@ -114,6 +118,9 @@ WRONG: dict[str, Edits] = {
 }
 
 CORRECT: dict[str, Edits] = {
+    # Written from the README alone: encode/decode methods, codes for the discriminator under
+    # no_grad, prior draws by torch.randn(shape) scaled, zero_grad() with its default.
+    "readme_train_step": [(_TRAIN_STEP, '        x_hat = self.decode(self.encode(x))\n        recon = reconstruction_loss(x_hat, x)\n        opt_ae.zero_grad()\n        recon.backward()\n        opt_ae.step()\n        with torch.no_grad():\n            z_fake = self.encode(x)\n        z_real = self.prior_std * torch.randn(z_fake.shape, device=z_fake.device)\n        disc = discriminator_loss(self.discriminator(z_real), self.discriminator(z_fake))\n        opt_disc.zero_grad()\n        disc.backward()\n        opt_disc.step()\n        gen = generator_loss(self.discriminator(self.encode(x)))\n        opt_gen.zero_grad()\n        gen.backward()\n        opt_gen.step()\n        return {"recon": recon.item(), "disc": disc.item(), "gen": gen.item()}\n')],
     # One code tensor after the reconstruction step, detached for the discriminator and used
     # again for the generator; the discriminator frozen with requires_grad_ while the
     # generator's loss flows through it.

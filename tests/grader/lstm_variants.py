@@ -190,6 +190,22 @@ DESCRIPTIONS: dict[str, str] = {
 }
 
 CORRECT: dict[str, Edits] = {
+    # Written from the README alone: gates by x @ W.T with the biases added when given,
+    # sliced by hidden size; GRU's update as n + z * (h - n).
+    "slices_and_interpolation": [
+        (
+            "    gates = F.linear(x, weight_ih, bias_ih) + F.linear(h, weight_hh, bias_hh)\n",
+            "    gates = x @ weight_ih.T + h @ weight_hh.T\n"
+            "    if bias_ih is not None:\n        gates = gates + bias_ih\n"
+            "    if bias_hh is not None:\n        gates = gates + bias_hh\n",
+        ),
+        (
+            "    i, f, g, o = gates.chunk(4, dim=1)\n",
+            "    n_h = h.shape[1]\n"
+            "    i, f, g, o = (gates[:, k * n_h : (k + 1) * n_h] for k in range(4))\n",
+        ),
+        ("    return (1 - z) * n + z * h\n", "    return n + z * (h - n)\n"),
+    ],
     "fused_matmul": [
         # one matmul over [x, h] and the stacked weights, the two biases summed first
         (

@@ -187,6 +187,22 @@ WRONG: dict[str, Edits] = {
 }
 
 CORRECT: dict[str, Edits] = {
+    # Written from the README alone: a stage built in a loop over its strides, the stages run
+    # in a loop, and global average pooling as a mean over H and W.
+    "stride_list_and_mean_pool": [
+        (
+            "        blocks = [block(in_channels, planes, stride)]\n        out_channels = planes * block.expansion\n        blocks += [block(out_channels, planes, 1) for _ in range(num_blocks - 1)]\n        return nn.Sequential(*blocks)\n",
+            "        layers = []\n        for s in [stride] + [1] * (num_blocks - 1):\n            layers.append(block(in_channels, planes, s))\n            in_channels = planes * block.expansion\n        return nn.Sequential(*layers)\n",
+        ),
+        (
+            "        x = self.layer4(self.layer3(self.layer2(self.layer1(x))))\n",
+            "        for stage in (self.layer1, self.layer2, self.layer3, self.layer4):\n            x = stage(x)\n",
+        ),
+        (
+            "        x = torch.flatten(self.avgpool(x), 1)\n",
+            "        x = x.mean(dim=(2, 3))  # (B, C)\n",
+        ),
+    ],
     "functional_relu_inplace_add": [
         # the shortcut first, torch.relu instead of the module, and an in-place addition
         (
