@@ -29,6 +29,12 @@ check = pytest.mark.check
 CHI2_24_999 = 51.18
 """Chi-square critical value, 24 degrees of freedom, p = 0.001."""
 
+CHI2_9_9999 = 33.72
+"""Chi-square critical value, 9 degrees of freedom (10 equal bins), p = 0.0001."""
+
+CHI2_14_9999 = 42.58
+"""Chi-square critical value, 14 degrees of freedom (15 positions), p = 0.0001."""
+
 
 def _gen(seed: int) -> torch.Generator:
     return torch.Generator().manual_seed(seed)
@@ -40,6 +46,16 @@ def _images(*shape: int, seed: int = 0, dtype: torch.dtype = torch.float32) -> t
 
 def _binomial_ok(count: int, n: int, p: float) -> bool:
     return abs(count - n * p) <= 4 * math.sqrt(n * p * (1 - p)) + 1e-9
+
+
+def _chi2_uniform(values: torch.Tensor, low: float, high: float, bins: int = 10) -> float:
+    """Pearson's chi-square of ``values`` against the uniform distribution on ``[low, high]``,
+    in ``bins`` equal bins (values read back slightly outside count in the end bins)."""
+    v = values.double().flatten()
+    index = ((v - low) / (high - low) * bins).floor().clamp(0, bins - 1).long()
+    counts = index.bincount(minlength=bins).double()
+    expected = v.numel() / bins
+    return float(((counts - expected) ** 2 / expected).sum())
 
 
 def _random_transforms(s: types.ModuleType) -> list[tuple[str, Any]]:
@@ -214,6 +230,11 @@ def test_blur(submission: types.ModuleType) -> None:
         f"GaussianBlur(7, sigma=(0.5, 1.5)) drew sigmas only from {low:.3f} to {high:.3f} over "
         "600 images: draw one sigma per image, uniform over the whole range"
     )
+    chi2 = _chi2_uniform(sigmas, 0.5, 1.5)
+    assert chi2 <= CHI2_9_9999, (
+        f"GaussianBlur(7, sigma=(0.5, 1.5)): the 600 sigmas are not uniform over the range "
+        f"(chi-square {chi2:.1f} in 10 bins, at most {CHI2_9_9999} expected)"
+    )
     # three channels: each image's one sigma blurs all of its channels
     out = submission.GaussianBlur(7, sigma=(0.5, 1.5))(
         delta[:40].repeat(1, 3, 1, 1), generator=_gen(5)
@@ -257,6 +278,11 @@ def test_rotation(submission: types.ModuleType) -> None:
     assert low <= -25 and high >= 25, (
         f"RandomRotation(30) turned 500 bars only by {low:.1f} to {high:.1f} degrees: draw one "
         "angle per image, uniform in [-30, 30]"
+    )
+    chi2 = _chi2_uniform(angles, -30.0, 30.0)
+    assert chi2 <= CHI2_9_9999, (
+        f"RandomRotation(30): the angles of 500 bars are not uniform in [-30, 30] (chi-square "
+        f"{chi2:.1f} in 10 bins, at most {CHI2_9_9999} expected)"
     )
     wide = torch.zeros(500, 1, 33, 65)
     wide[:, :, 15:18, 20:45] = 1.0  # the same bar on an image twice as wide as tall
@@ -324,6 +350,20 @@ def test_erasing(submission: types.ModuleType) -> None:
         f"RandomErasing(ratio=(0.3, 3.3)) erased {tall} tall and {wide} wide rectangles; about "
         "as many of each expected: draw the aspect ratio log-uniformly, exp(U[log 0.3, log 3.3])"
     )
+    # a fixed 14x14 square: top and left uniform over the 15 positions that fit
+    square = submission.RandomErasing(p=1.0, scale=(0.25, 0.25), ratio=(1.0, 1.0), value=0.0)(
+        ones, generator=_gen(16)
+    )
+    gone = square[:, 0] == 0.0
+    for axis, name in ((2, "top"), (1, "left")):
+        edge = gone.any(dim=axis).float().argmax(dim=1)  # (n,) first erased row / column
+        counts = edge.bincount(minlength=15)[:15].double()
+        chi2 = float(((counts - n / 15) ** 2 / (n / 15)).sum())
+        assert chi2 <= CHI2_14_9999, (
+            f"RandomErasing(scale=(0.25, 0.25), ratio=(1, 1)) on 28x28: the {name} of the 14x14 "
+            f"squares is not uniform over its 15 positions (chi-square {chi2:.1f} over {n} "
+            f"images, at most {CHI2_14_9999} expected)"
+        )
     tops = rows.float().argmax(dim=1)[hit]
     assert int(tops.min()) == 0 and int((tops + eh[hit]).max()) == h, (
         "RandomErasing never placed a rectangle against the top or bottom edge: the position "
@@ -333,7 +373,7 @@ def test_erasing(submission: types.ModuleType) -> None:
 
 @check(points=5, title="ColorJitter: factors within [max(0, 1 - v), 1 + v], output clamped")
 def test_jitter(submission: types.ModuleType) -> None:
-    x = 0.1 + 0.4 * _images(800, 1, 8, 8)  # in [0.1, 0.5]: 1.4 x stays below 1
+    x = 0.1 + 0.4 * _images(4000, 1, 8, 8)  # in [0.1, 0.5]: 1.4 x stays below 1
     out = submission.ColorJitter(brightness=0.4)(x, generator=_gen(9))
     factor = (out / x).flatten(1)
     spread = float((factor.max(dim=1).values - factor.min(dim=1).values).max())
@@ -344,7 +384,12 @@ def test_jitter(submission: types.ModuleType) -> None:
         f"ColorJitter(brightness=0.4) drew factors from {low:.3f} to {high:.3f}; uniform in "
         "[0.6, 1.4] expected"
     )
-    y = 0.4 + 0.2 * _images(800, 1, 8, 8, seed=1)  # in [0.4, 0.6]: no clamping at contrast 1.5
+    chi2 = _chi2_uniform(f, 0.6, 1.4)
+    assert chi2 <= CHI2_9_9999, (
+        f"ColorJitter(brightness=0.4): the 4000 factors are not uniform in [0.6, 1.4] "
+        f"(chi-square {chi2:.1f} in 10 bins, at most {CHI2_9_9999} expected)"
+    )
+    y = 0.4 + 0.2 * _images(4000, 1, 8, 8, seed=1)  # in [0.4, 0.6]: no clamping at contrast 1.5
     out = submission.ColorJitter(contrast=0.5)(y, generator=_gen(10))
     mean = y.mean(dim=(1, 2, 3), keepdim=True)
     c = ((out - mean) * (y - mean)).sum(dim=(1, 2, 3)) / ((y - mean) ** 2).sum(dim=(1, 2, 3))
@@ -352,6 +397,11 @@ def test_jitter(submission: types.ModuleType) -> None:
     assert low >= 0.5 - 1e-4 and high <= 1.5 + 1e-4 and low <= 0.55 and high >= 1.45, (
         f"ColorJitter(contrast=0.5) scaled the deviations from each image's mean by {low:.3f} to "
         f"{high:.3f}; uniform in [0.5, 1.5] expected"
+    )
+    chi2 = _chi2_uniform(c, 0.5, 1.5)
+    assert chi2 <= CHI2_9_9999, (
+        f"ColorJitter(contrast=0.5): the 4000 factors are not uniform in [0.5, 1.5] "
+        f"(chi-square {chi2:.1f} in 10 bins, at most {CHI2_9_9999} expected)"
     )
     bright = submission.ColorJitter(brightness=1.0)(_images(200, 1, 8, 8), generator=_gen(11))
     assert float(bright.max()) == 1.0 and float(bright.min()) >= 0.0, (

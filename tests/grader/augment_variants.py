@@ -180,6 +180,22 @@ WRONG: dict[str, Edits] = {
             "        aspect = _uniform(n, self.ratio[0], self.ratio[1], x, generator)  # BUG: uniform\n",
         ),
     ],
+    "jitter_log_uniform": [
+        _header("WRONG ON PURPOSE (grader test fixture): the brightness factor is log-uniform, not uniform."),
+        (
+            "            factor = _uniform(b, max(0.0, 1 - self.brightness), 1 + self.brightness, x, generator)\n",
+            "            low, high = math.log(max(1e-3, 1 - self.brightness)), math.log(1 + self.brightness)\n"
+            "            factor = torch.exp(_uniform(b, low, high, x, generator))  # BUG: log-uniform\n",
+        ),
+    ],
+    "erasing_position_centred": [
+        _header("WRONG ON PURPOSE (grader test fixture): the erased rectangle's position is the mean of two draws, favouring the centre."),
+        (
+            "        top = _integers(b, h - eh + 1, x, generator)\n        left = _integers(b, w - ew + 1, x, generator)\n",
+            "        top = (_integers(b, h - eh + 1, x, generator) + _integers(b, h - eh + 1, x, generator)) // 2  # BUG\n"
+            "        left = (_integers(b, w - ew + 1, x, generator) + _integers(b, w - ew + 1, x, generator)) // 2\n",
+        ),
+    ],
     "blur_accepts_even_kernel": [
         _header("WRONG ON PURPOSE (grader test fixture): GaussianBlur accepts an even kernel size, which has no centre pixel."),
         ("        if kernel_size < 1 or kernel_size % 2 == 0:\n", "        if kernel_size < 1:  # BUG: even sizes accepted\n"),

@@ -705,6 +705,8 @@ _AUGMENT_EXPECTED: dict[str, dict[str, str]] = {
     "blur_kernel_repeat": {"blur": "failed"},
     "rotation_no_aspect": {"rotation": "failed"},
     "erasing_uniform_ratio": {"erasing": "failed"},
+    "jitter_log_uniform": {"jitter": "failed"},
+    "erasing_position_centred": {"erasing": "failed"},
     "pipeline_does_nothing": {},
 }
 
