@@ -33,7 +33,7 @@ from grader.generative import (
     reconstruction_mse,
     train_aae,
 )
-from grader.suites.common import count_parameters
+from grader.suites.common import assert_no_forbidden, count_parameters
 
 check = pytest.mark.check
 
@@ -62,7 +62,7 @@ def _norm_error(got: torch.Tensor, want: torch.Tensor) -> float:
 # --- networks ----------------------------------------------------------------------------------
 
 
-@check(points=10, title="Encoder, decoder, discriminator and AAE shapes")
+@check(points=5, title="Encoder, decoder, discriminator and AAE shapes")
 def test_shapes(submission: types.ModuleType) -> None:
     x = torch.rand(3, 1, 28, 28)
     with torch.no_grad():
@@ -581,6 +581,17 @@ def test_sample(submission: types.ModuleType) -> None:
         "sample(16, generator) changed torch's global random state: draw from the generator"
     )
     assert tuple(plain.shape) == (5, 1, 28, 28), f"sample(5) gave {tuple(plain.shape)}"
+
+
+@check(points=5, title="No torchvision")
+def test_no_forbidden_api(submission: types.ModuleType, submission_path: Any, spec: Any) -> None:
+    def build_and_sample() -> object:
+        model = submission.AAE(latent_dim=4, hidden_dim=16)
+        return model.sample(2, generator=torch.Generator().manual_seed(0))
+
+    assert_no_forbidden(
+        submission_path, spec.forbidden, [("AAE(4, 16).sample(2)", build_and_sample)]
+    )
 
 
 # --- after training ------------------------------------------------------------------------------

@@ -537,6 +537,7 @@ _AAE_ALL_CHECKS = [
     "discriminator_phase",
     "generator_phase",
     "sample",
+    "no_forbidden_api",
     "trained_reconstruction",
     "codes_match_prior",
 ]
@@ -609,6 +610,15 @@ def _aae_skeleton(report: GradeReport, submission: Path, spec: AssignmentSpec) -
     assert message(report, "shapes") == encoder
     assert message(report, "generator_loss") == loss
     assert message(report, "reconstruction_phase") == model
+    assert message(report, "no_forbidden_api") == model
+
+
+def _aae_static_forbidden(report: GradeReport, submission: Path, spec: AssignmentSpec) -> None:
+    line = line_of(submission, "from torchvision.utils import make_grid")
+    assert message(report, "no_forbidden_api") == (
+        f"line {line} uses torchvision.utils.make_grid, which is not allowed (torchvision); line "
+        f"{line + 1} uses torchvision.utils.make_grid, which is not allowed (torchvision)"
+    )
 
 
 def _aae_skeleton_training(report: GradeReport, submission: Path, spec: AssignmentSpec) -> None:
@@ -651,6 +661,14 @@ AAE = Suite(
     skeleton_training={"trained_reconstruction": "error", "codes_match_prior": "error"},
     verify_skeleton_training=_aae_skeleton_training,
     extras={
+        "forbidden_api_named": Extra(
+            appended(
+                "\n\ndef grid(images):\n    from torchvision.utils import make_grid\n"
+                "    return make_grid(images)\n"
+            ),
+            {"no_forbidden_api": "failed"},
+            _aae_static_forbidden,
+        ),
         "train_step_returns_no_dict": Extra(
             _aae_no_dict,
             {
