@@ -97,8 +97,10 @@ def test_shapes(submission: types.ModuleType) -> None:
 
 @check(
     points=5,
-    title="Decoder outputs stay in [0, 1], even for codes far from the prior",
-    hint="images are in [0, 1]: end the decoder with a sigmoid",
+    title="Decoder outputs stay in [0, 1], even for codes far from the prior; the discriminator "
+    "returns logits",
+    hint="images are in [0, 1]: end the decoder with a sigmoid; the discriminator ends with its "
+    "Linear (the losses apply the sigmoid)",
 )
 def test_decoder_output_range(submission: types.ModuleType) -> None:
     z = torch.randn(256, 8) * 50
@@ -113,6 +115,13 @@ def test_decoder_output_range(submission: types.ModuleType) -> None:
                 f"{name} on codes of scale 50 gave values from {low:.3g} to {high:.3g}; "
                 "images are in [0, 1]"
             )
+        logits = submission.Discriminator(8, 64)(z)
+    low, high = float(logits.min()), float(logits.max())
+    assert low < 0.0 or high > 1.0, (
+        f"Discriminator(8, 64) on codes of scale 50 gave values from {low:.3g} to {high:.3g}, all "
+        "in [0, 1]: it should return logits, not probabilities (no sigmoid at its end; the "
+        "losses use binary_cross_entropy_with_logits)"
+    )
 
 
 @check(points=10, title="Parameter counts of the default sizes")

@@ -71,6 +71,10 @@ WRONG: dict[str, Edits] = {
         ),
         ("        z_fake = self.encoder(x).detach()\n", "        z_fake = z.detach()  # BUG: codes from before the reconstruction step\n"),
     ],
+    "discriminator_sigmoid": [
+        _header("WRONG ON PURPOSE (grader test fixture): the discriminator ends with a sigmoid, and the losses apply another."),
+        ("            nn.Linear(hidden_dim, 1),\n        )\n", "            nn.Linear(hidden_dim, 1),\n            nn.Sigmoid(),  # BUG: probabilities, not logits\n        )\n"),
+    ],
     "generator_wrong_target": [
         _header("WRONG ON PURPOSE (grader test fixture): the generator loss targets 0 (fake), so the encoder helps the discriminator instead of fooling it."),
         (

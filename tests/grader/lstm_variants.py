@@ -169,6 +169,21 @@ WRONG: dict[str, Edits] = {
             "    r = _Sigmoid.apply(x_r + h_r)\n    z = _Sigmoid.apply(x_z + h_z)\n",
         ),
     ],
+    "h_without_tanh": [
+        _header("WRONG ON PURPOSE (grader test fixture): the hidden state is o * c, without the tanh."),
+        ("    h = o * torch.tanh(c)\n", "    h = o * c  # BUG: o * tanh(c)\n"),
+    ],
+    "gru_reset_on_both": [
+        _header("WRONG ON PURPOSE (grader test fixture): the GRU's reset gate multiplies the input part too."),
+        ("    n = torch.tanh(x_n + r * h_n)\n", "    n = torch.tanh(r * (x_n + h_n))  # BUG: r on the recurrent part only\n"),
+    ],
+    "batch_first_reshape": [
+        _header("WRONG ON PURPOSE (grader test fixture): batch_first input is reshaped, not transposed, to (T, B, input_size)."),
+        (
+            "        return x.transpose(0, 1) if self.batch_first else x  # (T, B, input_size)\n",
+            "        return x.reshape(x.shape[1], x.shape[0], x.shape[2]) if self.batch_first else x  # BUG\n",
+        ),
+    ],
     "hidden_nn_lstm": [
         _header(
             "WRONG ON PURPOSE (grader test fixture): LSTM.forward runs torch.nn.LSTM with its weights, reaching the class through a name built at run time so the static check cannot see it."

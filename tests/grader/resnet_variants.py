@@ -22,6 +22,16 @@ DESCRIPTIONS: dict[str, str] = {
 }
 
 WRONG: dict[str, Edits] = {
+    "no_relu_after_add": [
+        (
+            '"""Reference solution of the ResNet assignment.\n',
+            '"""WRONG ON PURPOSE (grader test fixture): BasicBlock returns F(x) + x without the final\nReLU.\n\nOtherwise a copy of the reference solution of the ResNet assignment.\n',
+        ),
+        (
+            "        out = self.bn2(self.conv2(out))\n        return self.relu(out + self.shortcut(x))\n",
+            "        out = self.bn2(self.conv2(out))\n        return out + self.shortcut(x)  # BUG: relu after the addition\n",
+        ),
+    ],
     "missing_bn": [
         (
             '"""Reference solution of the ResNet assignment.\n',

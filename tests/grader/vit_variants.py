@@ -139,6 +139,25 @@ WRONG: dict[str, Edits] = {
             "        tokens = self.norm(self.blocks(tokens))\n        return self.head(tokens[:, 0]).softmax(dim=-1)  # BUG: logits expected\n",
         ),
     ],
+    "block_norm_default_eps": [
+        _header("WRONG ON PURPOSE (grader test fixture): the block's LayerNorms keep torch's eps 1e-5."),
+        (
+            "        self.norm1 = nn.LayerNorm(embed_dim, eps=1e-6)\n",
+            "        self.norm1 = nn.LayerNorm(embed_dim)  # BUG: ViT's eps is 1e-6\n",
+        ),
+        (
+            "        self.norm2 = nn.LayerNorm(embed_dim, eps=1e-6)\n",
+            "        self.norm2 = nn.LayerNorm(embed_dim)\n",
+        ),
+    ],
+    "scale_embed_dim": [
+        _header("WRONG ON PURPOSE (grader test fixture): attention is scaled by 1/sqrt(embed_dim), not 1/sqrt(head_dim)."),
+        ("        self.scale = self.head_dim**-0.5\n", "        self.scale = embed_dim**-0.5  # BUG: the size of one head\n"),
+    ],
+    "mlp_ratio_ignored": [
+        _header("WRONG ON PURPOSE (grader test fixture): the MLP is always 4 times wider, whatever mlp_ratio."),
+        ("        self.mlp = MLP(embed_dim, int(embed_dim * mlp_ratio))\n", "        self.mlp = MLP(embed_dim, 4 * embed_dim)  # BUG: mlp_ratio ignored\n"),
+    ],
     "hidden_sdpa": [
         _header(
             "WRONG ON PURPOSE (grader test fixture): attention calls F.scaled_dot_product_attention through a name built at run time."
