@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 import torch
 from torch import nn
+from torch.nn import functional as F
 
 from grader.suites.common import assert_no_forbidden, assert_trains, count_parameters
 
@@ -37,7 +38,7 @@ def _convs(module: nn.Module) -> list[nn.Conv2d]:
     return [m for m in module.modules() if isinstance(m, nn.Conv2d)]
 
 
-@check(points=10, title="BasicBlock output shapes (stride 1 and 2, channel change)")
+@check(points=5, title="BasicBlock output shapes (stride 1 and 2, channel change)")
 def test_basic_block_shapes(submission: types.ModuleType) -> None:
     block = submission.BasicBlock
     assert block.expansion == 1, f"BasicBlock.expansion should be 1, found {block.expansion}"
@@ -50,7 +51,7 @@ def test_basic_block_shapes(submission: types.ModuleType) -> None:
         assert got == want, f"BasicBlock{args} on {shape} gave {got}, expected {want}"
 
 
-@check(points=10, title="Bottleneck output shapes and expansion 4")
+@check(points=5, title="Bottleneck output shapes and expansion 4")
 def test_bottleneck_shapes(submission: types.ModuleType) -> None:
     block = submission.Bottleneck
     assert block.expansion == 4, f"Bottleneck.expansion should be 4, found {block.expansion}"
@@ -77,6 +78,75 @@ def test_resnet_shapes(submission: types.ModuleType) -> None:
     assert got == (1, 5), (
         f"resnet50(5, in_channels=1) on (1, 1, 64, 64) gave {got}, expected (1, 5)"
     )
+
+
+def _randn(*shape: int, seed: int) -> torch.Tensor:
+    return torch.randn(*shape, dtype=torch.float64, generator=torch.Generator().manual_seed(seed))
+
+
+@check(
+    points=10,
+    title="ResNet.forward: the stem, the stages' strides and the head (raw logits), by value",
+    hint="stem: conv1 (7x7/2, padding 3; 3x3/1 with small_input) -> bn1 -> relu -> maxpool "
+    "(3/2, padding 1; nn.Identity with small_input); layer2-4 start with stride 2; then "
+    "avgpool, flatten and fc, no softmax",
+)
+def test_resnet_forward(submission: types.ModuleType) -> None:
+    # (small_input, input, spatial size after each stage)
+    for small, shape, sizes in (
+        (True, (2, 1, 20, 20), [20, 10, 5, 3]),
+        (False, (2, 3, 64, 64), [16, 8, 4, 2]),
+    ):
+        model = submission.ResNet(
+            submission.BasicBlock, [1, 1, 1, 1], num_classes=5, in_channels=shape[1],
+            base_width=4, small_input=small,
+        ).double().eval()  # fmt: skip
+        name = f"ResNet(BasicBlock, [1, 1, 1, 1], base_width=4, small_input={small})"
+        bn = getattr(model, "bn1", None)
+        assert isinstance(bn, nn.BatchNorm2d), (
+            f"{name}.bn1 is {type(bn).__name__}: the stem's BatchNorm should be an nn.BatchNorm2d "
+            "named bn1 (conv1 -> bn1 -> relu)"
+        )
+        with torch.no_grad():  # non-trivial statistics and affine parameters in the stem
+            bn.running_mean.copy_(0.1 * _randn(4, seed=1))
+            bn.running_var.copy_(1 + 0.5 * _randn(4, seed=2).abs())
+            bn.weight.copy_(1 + 0.2 * _randn(4, seed=3))
+            bn.bias.copy_(0.1 * _randn(4, seed=4))
+        seen: list[int] = []
+        stages = (model.layer1, model.layer2, model.layer3, model.layer4)
+        hooks = [
+            stage.register_forward_hook(lambda m, i, out, seen=seen: seen.append(out.shape[-1]))
+            for stage in stages
+        ]
+        x = _randn(*shape, seed=5)
+        with torch.no_grad():
+            got = model(x)
+        for hook in hooks:
+            hook.remove()
+        assert seen == sizes, (
+            f"{name} on {shape}: the stages output {seen} pixels wide, expected {sizes} (the "
+            f"stem {'keeps' if small else 'divides by 4'} H and W; layer2-4 start with stride 2)"
+        )
+        with torch.no_grad():
+            h = F.conv2d(x, model.conv1.weight, stride=1 if small else 2, padding=1 if small else 3)
+            h = F.batch_norm(
+                h, bn.running_mean, bn.running_var, bn.weight, bn.bias, training=False, eps=1e-5
+            )
+            h = F.relu(h)
+            if not small:
+                h = F.max_pool2d(h, 3, stride=2, padding=1)
+            for stage in stages:  # the student's stages: their blocks have checks of their own
+                h = stage(h)
+            want = F.linear(h.mean(dim=(2, 3)), model.fc.weight, model.fc.bias)
+        assert isinstance(got, torch.Tensor) and got.shape == want.shape, (
+            f"{name} on {shape} gave {getattr(got, 'shape', got)}, expected {tuple(want.shape)}"
+        )
+        error = float((got - want).abs().max() / want.abs().max())
+        assert error <= 1e-10, (
+            f"{name} in eval mode: the logits differ from fc(mean over H, W of layer4(...(maxpool("
+            f"relu(bn1(conv1(x)))))) by {error:.1e} relative (at most 1e-10): check the stem's "
+            "kernel, stride and padding, the pooling, and that the output is raw logits"
+        )
 
 
 @check(points=10, title="Block parameter counts equal torchvision's")

@@ -149,6 +149,7 @@ _RESNET_ALL_CHECKS = [
     "basic_block_shapes",
     "bottleneck_shapes",
     "resnet_shapes",
+    "resnet_forward",
     "block_parameter_counts",
     "resnet_parameter_counts",
     "identity_shortcut",
@@ -160,8 +161,7 @@ _RESNET_ALL_CHECKS = [
     "accuracy",
 ]
 
-# What each wrong variant must fail (every other check must pass). pool_too_early is only
-# caught by training, tested on its own below.
+# What each wrong variant must fail (every other check must pass).
 _RESNET_EXPECTED: dict[str, dict[str, str]] = {
     "bn1_never_applied": {"batchnorm_train_eval": "failed"},
     "no_relu_after_add": {"identity_shortcut": "failed", "gradient_through_shortcut": "failed"},
@@ -172,6 +172,11 @@ _RESNET_EXPECTED: dict[str, dict[str, str]] = {
     "stride_wrong_conv": {
         "stride_placement": "failed",
     },
+    "stage_strides_all_one": {"resnet_forward": "failed"},
+    "imagenet_stem_no_maxpool": {"resnet_forward": "failed"},
+    "logits_softmax": {"resnet_forward": "failed"},
+    # pooled to 1x1 before the stages: BatchNorm refuses one value per channel in train mode
+    "pool_too_early": {"resnet_shapes": "error", "resnet_forward": "failed"},
     "missing_projection": {
         "projection_shortcut": "failed",
         "block_parameter_counts": "failed",
@@ -189,6 +194,7 @@ _RESNET_EXPECTED: dict[str, dict[str, str]] = {
         "batchnorm_train_eval": "failed",
     },
     "missing_bn": {
+        "resnet_forward": "failed",
         "block_parameter_counts": "failed",
         "resnet_parameter_counts": "failed",
         "identity_shortcut": "error",
@@ -220,12 +226,11 @@ RESNET = Suite(
     wrong=resnet_variants.WRONG,
     correct=resnet_variants.CORRECT,
     expected=_RESNET_EXPECTED,
-    # pool_too_early is only caught by training:
+    # pool_too_early also fails the accuracy check (trained):
     trained={"pool_too_early": {"accuracy": "failed"}},
     verify_trained={
         "pool_too_early": training_message("test accuracy 0.", "at least 0.82 is needed")
     },
-    not_trained=("pool_too_early",),
     skeleton=_resnet_skeleton,
     skeleton_training={"accuracy": "error"},
     extras={

@@ -148,6 +148,30 @@ WRONG: dict[str, Edits] = {
             "        out = self.bn3(self.conv3(out))\n        return self.relu(out)  # BUG: shortcut(x) is never added\n\n",
         ),
     ],
+    "stage_strides_all_one": [
+        (
+            '"""Reference solution of the ResNet assignment.\n',
+            '"""WRONG ON PURPOSE (grader test fixture): every stage starts with stride 1, so H and W never shrink.\n\nOtherwise a copy of the reference solution of the ResNet assignment.\n',
+        ),
+        ("            stride = 1 if i == 0 else 2\n", "            stride = 1  # BUG: layer2-4 start with stride 2\n"),
+    ],
+    "imagenet_stem_no_maxpool": [
+        (
+            '"""Reference solution of the ResNet assignment.\n',
+            '"""WRONG ON PURPOSE (grader test fixture): the ImageNet stem has no max-pool.\n\nOtherwise a copy of the reference solution of the ResNet assignment.\n',
+        ),
+        (
+            "            nn.Identity() if small_input else nn.MaxPool2d(kernel_size=3, stride=2, padding=1)\n",
+            "            nn.Identity()  # BUG: the ImageNet stem max-pools (3, stride 2, padding 1)\n",
+        ),
+    ],
+    "logits_softmax": [
+        (
+            '"""Reference solution of the ResNet assignment.\n',
+            '"""WRONG ON PURPOSE (grader test fixture): ResNet returns probabilities, not logits.\n\nOtherwise a copy of the reference solution of the ResNet assignment.\n',
+        ),
+        ("        return self.fc(x)  # (B, num_classes)\n", "        return self.fc(x).softmax(dim=1)  # BUG: raw logits expected\n"),
+    ],
     "pool_too_early": [
         (
             '"""Reference solution of the ResNet assignment.\n',
