@@ -20,6 +20,12 @@ from grader.forbidden import ForbiddenCall, find_forbidden
 from grader.training import evaluate, train_classifier, training_options
 
 
+def randn64(*shape: int, seed: int = 0) -> torch.Tensor:
+    """Standard normal float64 tensor of ``shape`` from its own generator seeded ``seed`` (the
+    reference comparisons' inputs; torch's global RNG is left alone)."""
+    return torch.randn(*shape, dtype=torch.float64, generator=torch.Generator().manual_seed(seed))
+
+
 def count_parameters(module: nn.Module) -> int:
     """Number of scalars in the module's parameters."""
     return sum(p.numel() for p in module.parameters())

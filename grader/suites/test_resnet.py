@@ -16,7 +16,7 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
-from grader.suites.common import assert_no_forbidden, assert_trains, count_parameters
+from grader.suites.common import assert_no_forbidden, assert_trains, count_parameters, randn64
 
 check = pytest.mark.check
 
@@ -80,10 +80,6 @@ def test_resnet_shapes(submission: types.ModuleType) -> None:
     )
 
 
-def _randn(*shape: int, seed: int) -> torch.Tensor:
-    return torch.randn(*shape, dtype=torch.float64, generator=torch.Generator().manual_seed(seed))
-
-
 @check(
     points=10,
     title="ResNet.forward: the stem, the stages' strides and the head (raw logits), by value",
@@ -108,17 +104,17 @@ def test_resnet_forward(submission: types.ModuleType) -> None:
             "named bn1 (conv1 -> bn1 -> relu)"
         )
         with torch.no_grad():  # non-trivial statistics and affine parameters in the stem
-            bn.running_mean.copy_(0.1 * _randn(4, seed=1))
-            bn.running_var.copy_(1 + 0.5 * _randn(4, seed=2).abs())
-            bn.weight.copy_(1 + 0.2 * _randn(4, seed=3))
-            bn.bias.copy_(0.1 * _randn(4, seed=4))
+            bn.running_mean.copy_(0.1 * randn64(4, seed=1))
+            bn.running_var.copy_(1 + 0.5 * randn64(4, seed=2).abs())
+            bn.weight.copy_(1 + 0.2 * randn64(4, seed=3))
+            bn.bias.copy_(0.1 * randn64(4, seed=4))
         seen: list[int] = []
         stages = (model.layer1, model.layer2, model.layer3, model.layer4)
         hooks = [
             stage.register_forward_hook(lambda m, i, out, seen=seen: seen.append(out.shape[-1]))
             for stage in stages
         ]
-        x = _randn(*shape, seed=5)
+        x = randn64(*shape, seed=5)
         with torch.no_grad():
             got = model(x)
         for hook in hooks:

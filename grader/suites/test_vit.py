@@ -30,7 +30,7 @@ from torch.nn import functional as F
 
 from grader.forbidden import ForbiddenCall
 from grader.numerics import rel_error
-from grader.suites.common import assert_no_forbidden, assert_trains, count_parameters
+from grader.suites.common import assert_no_forbidden, assert_trains, count_parameters, randn64
 
 check = pytest.mark.check
 
@@ -40,10 +40,6 @@ TOLERANCE = 1e-10
 
 def _generator(seed: int = 0) -> torch.Generator:
     return torch.Generator().manual_seed(seed)
-
-
-def _randn(*shape: int, seed: int = 0) -> torch.Tensor:
-    return torch.randn(*shape, dtype=torch.float64, generator=_generator(seed))
 
 
 def _assert_close(name: str, what: str, got: Any, want: torch.Tensor, against: str) -> None:
@@ -218,7 +214,7 @@ def test_attention_matches_reference(submission: types.ModuleType) -> None:
     for dim, heads, tokens, bias in [(32, 4, 50, True), (24, 3, 7, False), (16, 1, 5, True)]:
         attn = submission.MultiHeadSelfAttention(dim, heads, qkv_bias=bias).double()
         name = f"MultiHeadSelfAttention({dim}, {heads}{'' if bias else ', qkv_bias=False'})"
-        x = _randn(2, tokens, dim)
+        x = randn64(2, tokens, dim)
         with torch.no_grad():
             got = _attention_output(attn(x), name)
             want, _ = _reference_attention(attn, x, heads)
@@ -235,7 +231,7 @@ def test_attention_matches_reference(submission: types.ModuleType) -> None:
 )
 def test_attention_weights(submission: types.ModuleType) -> None:
     attn = submission.MultiHeadSelfAttention(32, 4).double()
-    x = _randn(2, 9, 32, seed=1)
+    x = randn64(2, 9, 32, seed=1)
     with torch.no_grad():
         _, weights = attn(x, return_attention=True)
         _, want = _reference_attention(attn, x, 4)
@@ -267,9 +263,9 @@ def test_encoder_block_pre_norm(submission: types.ModuleType) -> None:
     )
     with torch.no_grad():
         for module in (block.norm1, block.norm2):  # non-trivial affine parameters
-            module.weight.copy_(1 + 0.1 * _randn(32, seed=2))
-            module.bias.copy_(0.1 * _randn(32, seed=3))
-        x = _randn(2, 7, 32, seed=4) * 3 + 1
+            module.weight.copy_(1 + 0.1 * randn64(32, seed=2))
+            module.bias.copy_(0.1 * randn64(32, seed=3))
+        x = randn64(2, 7, 32, seed=4) * 3 + 1
         got = block(x)
         y = x + _attention_output(block.attn(_layer_norm(block.norm1, x)), f"{name}.attn")
         want = y + _reference_mlp(block.mlp, _layer_norm(block.norm2, y))
@@ -336,11 +332,11 @@ def test_vit_shapes(submission: types.ModuleType) -> None:
 def test_vit_matches_reference(submission: types.ModuleType) -> None:
     model = _small_vit(submission).double()
     with torch.no_grad():
-        model.cls_token.copy_(_randn(1, 1, 32, seed=5))
-        model.pos_embed.copy_(_randn(1, 50, 32, seed=6))
-        model.norm.weight.copy_(1 + 0.1 * _randn(32, seed=8))  # non-trivial affine parameters
-        model.norm.bias.copy_(0.1 * _randn(32, seed=9))
-        x = _randn(3, 1, 28, 28, seed=7)
+        model.cls_token.copy_(randn64(1, 1, 32, seed=5))
+        model.pos_embed.copy_(randn64(1, 50, 32, seed=6))
+        model.norm.weight.copy_(1 + 0.1 * randn64(32, seed=8))  # non-trivial affine parameters
+        model.norm.bias.copy_(0.1 * randn64(32, seed=9))
+        x = randn64(3, 1, 28, 28, seed=7)
         got = model(x)
         tokens = model.patch_embed(x)
         tokens = torch.cat([model.cls_token.expand(3, -1, -1), tokens], dim=1) + model.pos_embed
@@ -362,7 +358,7 @@ def test_vit_matches_reference(submission: types.ModuleType) -> None:
 def test_permutation(submission: types.ModuleType) -> None:
     model = _small_vit(submission).double().eval()
     order = torch.randperm(49, generator=_generator(8))
-    x = _randn(2, 1, 28, 28, seed=9)
+    x = randn64(2, 1, 28, 28, seed=9)
     shuffled = _permute_patches(x, 4, order)
     name = "VisionTransformer(28, patch 4)"
     with torch.no_grad():
@@ -374,7 +370,7 @@ def test_permutation(submission: types.ModuleType) -> None:
             f"(relative error {error:.1e}); self-attention without positions cannot see order, "
             "so the class token's output should not change"
         )
-        model.pos_embed.copy_(_randn(1, 50, 32, seed=10))
+        model.pos_embed.copy_(randn64(1, 50, 32, seed=10))
         plain, permuted = model(x), model(shuffled)
     assert rel_error(plain, permuted) > 1e-3, (
         f"{name} with a random pos_embed: shuffling the patches did not change the logits; is "
