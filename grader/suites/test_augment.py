@@ -127,6 +127,13 @@ def test_invalid_arguments(submission: types.ModuleType) -> None:
         ("RandomCrop(20, padding=28, padding_mode='reflect') on 28x28 images",
          lambda: s.RandomCrop(20, padding=28, padding_mode="reflect")(x, generator=_gen(0)),
          "28"),
+        ("RandomCrop(10, padding=-1)", lambda: s.RandomCrop(10, padding=-1), "-1"),
+        ("GaussianBlur(3, sigma=0.0)", lambda: s.GaussianBlur(3, sigma=0.0), "0"),
+        ("GaussianBlur(3, sigma=(2.0, 1.0))", lambda: s.GaussianBlur(3, sigma=(2.0, 1.0)), ""),
+        ("RandomErasing(scale=(0.5, 0.1))", lambda: s.RandomErasing(scale=(0.5, 0.1)), ""),
+        ("RandomErasing(scale=(0.1, 1.5))", lambda: s.RandomErasing(scale=(0.1, 1.5)), ""),
+        ("RandomErasing(ratio=(2.0, 0.5))", lambda: s.RandomErasing(ratio=(2.0, 0.5)), ""),
+        ("RandomErasing(ratio=(0.0, 1.0))", lambda: s.RandomErasing(ratio=(0.0, 1.0)), ""),
         ("RandomRotation(-5)", lambda: s.RandomRotation(-5), "-5"),
         ("ColorJitter(brightness=-0.1)", lambda: s.ColorJitter(brightness=-0.1), "-0.1"),
         ("ColorJitter(contrast=-0.5)", lambda: s.ColorJitter(contrast=-0.5), "-0.5"),
@@ -206,14 +213,14 @@ def _gaussian2d(kernel_size: int, sigma: float, dtype: torch.dtype) -> torch.Ten
 )
 def test_blur(submission: types.ModuleType) -> None:
     x = _images(4, 3, 16, 20)
-    for k, sigma in ((5, 1.5), (3, 0.75), (7, 2.0)):
-        out = submission.GaussianBlur(k, sigma=(sigma, sigma))(x, generator=_gen(0))
+    for k, sigma, given in ((5, 1.5, (1.5, 1.5)), (3, 0.75, 0.75), (7, 2.0, (2.0, 2.0))):
+        out = submission.GaussianBlur(k, sigma=given)(x, generator=_gen(0))  # 0.75: (0.75, 0.75)
         weight = _gaussian2d(k, sigma, x.dtype).expand(3, 1, k, k)
         r = k // 2
         want = F.conv2d(F.pad(x, (r, r, r, r), mode="reflect"), weight, groups=3)
         error = float((out - want).abs().max())
         assert error <= 1e-5, (
-            f"GaussianBlur({k}, sigma={sigma}) differs from a depthwise convolution with the "
+            f"GaussianBlur({k}, sigma={given}) differs from a depthwise convolution with the "
             f"normalised Gaussian kernel and reflect padding by up to {error:.2g}"
         )
     # a single bright pixel is blurred into the kernel itself: read each image's sigma off it
@@ -457,6 +464,10 @@ def test_compose_and_generators(submission: types.ModuleType) -> None:
         f"Compose([Resize(14), RandomCrop(10)]) gave {tuple(got.shape)}"
     )
     assert torch.equal(got, want), "Compose([a, b])(x, g) should equal b(a(x, g), g)"
+    empty = s.Compose([])(x, generator=_gen(12))
+    assert isinstance(empty, torch.Tensor) and torch.equal(empty, x), (
+        "Compose([]) should return its input unchanged"
+    )
     other = s.Compose([s.RandomCrop(10), s.Resize(14)])(x, generator=_gen(12))
     assert tuple(other.shape) == (16, 1, 14, 14), "Compose must apply its transforms in order"
     everything = s.Compose([t for _, t in _random_transforms(s)])

@@ -196,6 +196,13 @@ WRONG: dict[str, Edits] = {
             "        left = (_integers(b, w - ew + 1, x, generator) + _integers(b, w - ew + 1, x, generator)) // 2\n",
         ),
     ],
+    "blur_float_sigma_range": [
+        _header("WRONG ON PURPOSE (grader test fixture): a single float sigma s is read as the range (0.1, s), not (s, s)."),
+        (
+            "    low, high = (value, value) if isinstance(value, (int, float)) else value\n",
+            "    low, high = (0.1, value) if isinstance(value, (int, float)) else value  # BUG: (s, s)\n",
+        ),
+    ],
     "blur_accepts_even_kernel": [
         _header("WRONG ON PURPOSE (grader test fixture): GaussianBlur accepts an even kernel size, which has no centre pixel."),
         ("        if kernel_size < 1 or kernel_size % 2 == 0:\n", "        if kernel_size < 1:  # BUG: even sizes accepted\n"),

@@ -743,6 +743,7 @@ _AUGMENT_EXPECTED: dict[str, dict[str, str]] = {
     "rotation_no_aspect": {"rotation": "failed"},
     "erasing_uniform_ratio": {"erasing": "failed"},
     "jitter_log_uniform": {"jitter": "failed"},
+    "blur_float_sigma_range": {"blur": "failed"},
     "erasing_position_centred": {"erasing": "failed"},
     "pipeline_does_nothing": {},
 }
