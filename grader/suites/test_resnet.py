@@ -64,8 +64,32 @@ def test_bottleneck_shapes(submission: types.ModuleType) -> None:
         assert got == want, f"Bottleneck{args} on {shape} gave {got}, expected {want}"
 
 
+class _ThreeWideBlock(nn.Module):
+    """A block class of the grader's own, with ``expansion = 3``: a 1x1 convolution with the
+    stride to ``3 * planes`` channels (the README: ``ResNet`` takes any block class with this
+    interface)."""
+
+    expansion = 3
+
+    def __init__(self, in_channels: int, planes: int, stride: int = 1) -> None:
+        super().__init__()
+        self.conv = nn.Conv2d(in_channels, 3 * planes, 1, stride=stride)  # a bias: any init works
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return torch.relu(self.conv(x))
+
+
 @check(points=5, title="ResNet output shapes (ImageNet stem and small-input stem)")
 def test_resnet_shapes(submission: types.ModuleType) -> None:
+    own = submission.ResNet(
+        _ThreeWideBlock, [2, 1, 1, 1], num_classes=4, in_channels=1, base_width=4,
+        small_input=True,
+    )  # fmt: skip
+    got = _shape(own, 2, 1, 16, 16)
+    assert got == (2, 4), (
+        f"ResNet with a block class of expansion 3 on (2, 1, 16, 16) gave {got}, expected (2, 4): "
+        "use block.expansion for the channels after each block and for fc"
+    )
     small = submission.ResNet(
         submission.BasicBlock, [1, 1, 1, 1], num_classes=10, in_channels=1, base_width=8,
         small_input=True,

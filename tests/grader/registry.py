@@ -175,6 +175,7 @@ _RESNET_EXPECTED: dict[str, dict[str, str]] = {
     "stage_strides_all_one": {"resnet_forward": "failed"},
     "imagenet_stem_no_maxpool": {"resnet_forward": "failed"},
     "logits_softmax": {"resnet_forward": "failed"},
+    "expansion_hardcoded": {"resnet_shapes": "error"},
     # pooled to 1x1 before the stages: BatchNorm refuses one value per channel in train mode
     "pool_too_early": {"resnet_shapes": "error", "resnet_forward": "failed"},
     "missing_projection": {

@@ -172,6 +172,20 @@ WRONG: dict[str, Edits] = {
         ),
         ("        return self.fc(x)  # (B, num_classes)\n", "        return self.fc(x).softmax(dim=1)  # BUG: raw logits expected\n"),
     ],
+    "expansion_hardcoded": [
+        (
+            '"""Reference solution of the ResNet assignment.\n',
+            '"""WRONG ON PURPOSE (grader test fixture): ResNet hard-codes the expansions of its two block\nclasses instead of reading block.expansion.\n\nOtherwise a copy of the reference solution of the ResNet assignment.\n',
+        ),
+        (
+            "            in_ch = planes * block.expansion\n",
+            "            in_ch = planes * (4 if block is Bottleneck else 1)  # BUG: block.expansion\n",
+        ),
+        (
+            "        self.fc = nn.Linear(8 * base_width * block.expansion, num_classes)\n",
+            "        self.fc = nn.Linear(8 * base_width * (4 if block is Bottleneck else 1), num_classes)\n",
+        ),
+    ],
     "pool_too_early": [
         (
             '"""Reference solution of the ResNet assignment.\n',
