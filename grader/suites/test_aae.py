@@ -97,10 +97,10 @@ def test_shapes(submission: types.ModuleType) -> None:
 
 @check(
     points=5,
-    title="Decoder outputs stay in [0, 1], even for codes far from the prior; the discriminator "
-    "returns logits",
-    hint="images are in [0, 1]: end the decoder with a sigmoid; the discriminator ends with its "
-    "Linear (the losses apply the sigmoid)",
+    title="Decoder outputs stay in [0, 1], even for codes far from the prior; the encoder's codes "
+    "and the discriminator's logits are unbounded",
+    hint="images are in [0, 1]: end the decoder with a sigmoid; the encoder and the "
+    "discriminator end with their Linear (codes match a Gaussian; the losses apply the sigmoid)",
 )
 def test_decoder_output_range(submission: types.ModuleType) -> None:
     z = torch.randn(256, 8) * 50
@@ -116,6 +116,13 @@ def test_decoder_output_range(submission: types.ModuleType) -> None:
                 "images are in [0, 1]"
             )
         logits = submission.Discriminator(8, 64)(z)
+        codes = submission.Encoder(784, 64, 8)(50 * torch.randn(256, 1, 28, 28))
+    low, high = float(codes.min()), float(codes.max())
+    assert low < -1.0 and high > 1.0, (
+        f"Encoder(784, 64, 8) on images of scale 50 gave codes from {low:.3g} to {high:.3g}: "
+        "codes must be able to take any real value (prior draws are Gaussian), so the encoder "
+        "ends with its Linear, no activation"
+    )
     low, high = float(logits.min()), float(logits.max())
     assert low < 0.0 or high > 1.0, (
         f"Discriminator(8, 64) on codes of scale 50 gave values from {low:.3g} to {high:.3g}, all "

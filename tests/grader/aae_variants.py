@@ -71,6 +71,10 @@ WRONG: dict[str, Edits] = {
         ),
         ("        z_fake = self.encoder(x).detach()\n", "        z_fake = z.detach()  # BUG: codes from before the reconstruction step\n"),
     ],
+    "encoder_tanh_codes": [
+        _header("WRONG ON PURPOSE (grader test fixture): the encoder squashes its codes with tanh, so they cannot match a Gaussian prior."),
+        ("            nn.Linear(hidden_dim, latent_dim),\n        )\n", "            nn.Linear(hidden_dim, latent_dim),\n            nn.Tanh(),  # BUG: codes bounded in (-1, 1)\n        )\n"),
+    ],
     "discriminator_sigmoid": [
         _header("WRONG ON PURPOSE (grader test fixture): the discriminator ends with a sigmoid, and the losses apply another."),
         ("            nn.Linear(hidden_dim, 1),\n        )\n", "            nn.Linear(hidden_dim, 1),\n            nn.Sigmoid(),  # BUG: probabilities, not logits\n        )\n"),

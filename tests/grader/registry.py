@@ -573,6 +573,7 @@ _AAE_EXPECTED: dict[str, dict[str, str]] = {
     "no_detach": {"discriminator_phase": "failed"},
     "stale_disc_codes": {"discriminator_phase": "failed"},
     "discriminator_sigmoid": {"decoder_output_range": "failed"},
+    "encoder_tanh_codes": {"decoder_output_range": "failed"},
     "generator_wrong_target": {"generator_loss": "failed", "generator_phase": "failed"},
     "decoder_no_sigmoid": {"decoder_output_range": "failed", "sample": "failed"},
     "naive_bce": {"discriminator_loss": "failed", "generator_loss": "failed"},
