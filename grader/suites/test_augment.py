@@ -375,9 +375,105 @@ def test_erasing(submission: types.ModuleType) -> None:
         "RandomErasing never placed a rectangle against the top or bottom edge: the position "
         "must be uniform among all that fit"
     )
+    # The whole of an 8x8 image (scale 1): a candidate fits only when round(8 sqrt(aspect)) and
+    # round(8 / sqrt(aspect)) are both 8, i.e. aspect in ((8 / 8.5)^2, (8.5 / 8)^2). Under
+    # ratio=(0.5, 2) that is 4 log(8.5 / 8) / log 4 = 0.1749 of the candidates, so up to 10 of
+    # them erase 0.854 of the images (a single candidate: 0.175).
+    small = torch.ones(n, 1, 8, 8)
+    whole = submission.RandomErasing(p=1.0, scale=(1.0, 1.0), ratio=(0.5, 2.0), value=0.0)(
+        small, generator=_gen(17)
+    )
+    gone_all = (whole == 0.0).flatten(1).all(dim=1)
+    assert bool((gone_all | (whole == 1.0).flatten(1).all(dim=1)).all()), (
+        "RandomErasing(p=1.0, scale=(1.0, 1.0)) on 8x8 images erased part of an image: a "
+        "candidate of the whole area either fits (all of it is erased) or does not (none is)"
+    )
+    fit = 1 - (1 - 4 * math.log(8.5 / 8) / math.log(4)) ** 10
+    k = int(gone_all.sum())
+    assert _binomial_ok(k, n, fit), (
+        f"RandomErasing(p=1.0, scale=(1.0, 1.0), ratio=(0.5, 2.0)) on 8x8 images erased {k} of "
+        f"{n}; about {round(n * fit)} expected: up to 10 candidates, eh = round(sqrt(area * "
+        "aspect)), ew = round(sqrt(area / aspect)), the first with eh <= H and ew <= W"
+    )
+    never = submission.RandomErasing(p=1.0, scale=(1.0, 1.0), ratio=(3.0, 3.0), value=0.0)(
+        small[:50], generator=_gen(18)
+    )
+    assert torch.equal(never, small[:50]), (
+        "RandomErasing(p=1.0, scale=(1.0, 1.0), ratio=(3.0, 3.0)) changed an 8x8 image that no "
+        "candidate fits (14x5 rectangles): leave such an image unchanged"
+    )
 
 
-@check(points=5, title="ColorJitter: factors within [max(0, 1 - v), 1 + v], output clamped")
+def _jitter_residuals(x: torch.Tensor, y: torch.Tensor, low: float, high: float) -> torch.Tensor:
+    """How far each ``y`` is from the README's ColorJitter of ``x`` at its best factors.
+
+    For every image, searches the brightness factor ``f_b`` in ``[low, high]`` (a grid of 201,
+    the three best refined eight times, fivefold each: about 1e-8 in the end); the contrast
+    factor for a given ``f_b`` is the least-squares slope over the pixels that ``y`` did not
+    clamp. A factor pair outside ``[low, high]`` does not count.
+
+    Args:
+        x: Images ``(B, C, H, W)``, float64, in [0, 1].
+        y: ``ColorJitter(brightness=v, contrast=v)(x)``, the same shape.
+        low: ``max(0, 1 - v)``.
+        high: ``1 + v``.
+
+    Returns:
+        ``(B,)`` float64: the largest absolute difference, per image, between ``y`` and
+        ``clamp((b - m) * f_c + m, 0, 1)`` with ``b = clamp(x * f_b, 0, 1)``, ``m = b.mean()``;
+        9.0 where no factor pair in range explains it.
+    """
+    n = x.shape[0]
+    xs, ys = x.flatten(1).double(), y.flatten(1).double()
+    inside = ((ys > 0) & (ys < 1)).double()[:, None, :]  # (B, 1, P): pixels y did not clamp
+
+    def residual(fb: torch.Tensor) -> torch.Tensor:  # fb (B, G) -> (B, G)
+        b = (xs[:, None, :] * fb[..., None]).clamp(0.0, 1.0)  # (B, G, P)
+        m = b.mean(dim=-1, keepdim=True)
+        d = b - m
+        fc = ((ys[:, None, :] - m) * d * inside).sum(-1) / (d * d * inside).sum(-1).clamp_min(
+            1e-300
+        )
+        predicted = (fc[..., None] * d + m).clamp(0.0, 1.0)
+        r = (predicted - ys[:, None, :]).abs().amax(dim=-1)
+        outside = (fc < low - 1e-6) | (fc > high + 1e-6)
+        return torch.where(outside, torch.full_like(r, 9.0), r)
+
+    step = (high - low) / 200
+    grid = torch.linspace(low, high, 201, dtype=torch.float64).expand(n, 201)
+    starts = grid.gather(1, residual(grid).topk(3, dim=1, largest=False).indices)  # (B, 3)
+    best = torch.full((n,), 9.0, dtype=torch.float64)
+    offsets = torch.linspace(-2.0, 2.0, 21, dtype=torch.float64)
+    for centre in starts.unbind(dim=1):
+        s = step
+        for _ in range(8):
+            candidates = (centre[:, None] + s * offsets[None, :]).clamp(low - 1e-6, high + 1e-6)
+            r = residual(candidates)
+            centre = candidates.gather(1, r.argmin(dim=1, keepdim=True)).squeeze(1)
+            s /= 5
+        best = torch.minimum(best, r.min(dim=1).values)
+    return best
+
+
+def _jitter_images(n: int) -> torch.Tensor:
+    """``(n, 3, 4, 4)`` float64 images whose pixels are a quarter dark (below 0.1), half
+    mid-grey (0.3-0.55) and a quarter bright (0.8-0.95), shuffled over channels and positions:
+    brightness above 1.06 clamps the bright ones, so the order of the two steps, where the
+    contrast mean is taken and whether it spans the channels all change the output."""
+    g = _gen(12)
+    dark = 0.1 * torch.rand(n, 12, generator=g, dtype=torch.float64)
+    mid = 0.3 + 0.25 * torch.rand(n, 24, generator=g, dtype=torch.float64)
+    bright = 0.8 + 0.15 * torch.rand(n, 12, generator=g, dtype=torch.float64)
+    pixels = torch.cat([dark, mid, bright], dim=1)
+    order = torch.rand(n, 48, generator=g).argsort(dim=1)
+    return pixels.gather(1, order).view(n, 3, 4, 4)
+
+
+@check(
+    points=5,
+    title="ColorJitter: factors within [max(0, 1 - v), 1 + v]; brightness, then contrast about "
+    "the new mean; clamped after each",
+)
 def test_jitter(submission: types.ModuleType) -> None:
     x = 0.1 + 0.4 * _images(4000, 1, 8, 8)  # in [0.1, 0.5]: 1.4 x stays below 1
     out = submission.ColorJitter(brightness=0.4)(x, generator=_gen(9))
@@ -412,6 +508,19 @@ def test_jitter(submission: types.ModuleType) -> None:
     bright = submission.ColorJitter(brightness=1.0)(_images(200, 1, 8, 8), generator=_gen(11))
     assert float(bright.max()) == 1.0 and float(bright.min()) >= 0.0, (
         "ColorJitter(brightness=1.0) must clamp its output to [0, 1]"
+    )
+    z = _images(8, 3, 5, 5)
+    assert torch.equal(submission.ColorJitter()(z, generator=_gen(13)), z), (
+        "ColorJitter() (both settings 0) must leave the images unchanged"
+    )
+    both = _jitter_images(250)
+    out = submission.ColorJitter(brightness=0.5, contrast=0.5)(both, generator=_gen(14))
+    residuals = _jitter_residuals(both, out, 0.5, 1.5)
+    wrong = int((residuals > 1e-6).sum())
+    assert wrong == 0, (
+        f"ColorJitter(brightness=0.5, contrast=0.5): {wrong} of 250 three-channel images are not "
+        "clamp(x * f_b, 0, 1), then clamp((x - m) * f_c + m, 0, 1) with m the mean over all "
+        "channels and pixels after the brightness step, for any factors in [0.5, 1.5]"
     )
 
 

@@ -27,6 +27,17 @@ _CROP_GATHER = (
     "        channel = torch.arange(c, device=x.device)[None, :, None, None]\n"
     "        return padded[batch, channel, rows, cols]\n"
 )
+_JITTER_BRIGHTNESS = (
+    "        if self.brightness > 0:\n"
+    "            factor = _uniform(b, max(0.0, 1 - self.brightness), 1 + self.brightness, x, generator)\n"
+    "            x = (x * factor.to(x.dtype)[:, None, None, None]).clamp(0.0, 1.0)\n"
+)
+_JITTER_CONTRAST = (
+    "        if self.contrast > 0:\n"
+    "            factor = _uniform(b, max(0.0, 1 - self.contrast), 1 + self.contrast, x, generator)\n"
+    "            mean = x.mean(dim=(1, 2, 3), keepdim=True)  # (B, 1, 1, 1)\n"
+    "            x = ((x - mean) * factor.to(x.dtype)[:, None, None, None] + mean).clamp(0.0, 1.0)\n"
+)
 _BLUR_PAD = '        flat = F.pad(x.reshape(1, b * c, h, w), (r, r, r, r), mode="reflect")\n'
 _BLUR_SIGMA = (
     "        sigma = _uniform(b, self.sigma[0], self.sigma[1], x, generator).to(x.dtype)\n"
@@ -112,6 +123,56 @@ WRONG: dict[str, Edits] = {
         (
             "            x = (x * factor.to(x.dtype)[:, None, None, None]).clamp(0.0, 1.0)\n",
             "            x = x * factor.to(x.dtype)[:, None, None, None]  # BUG: no clamp\n",
+        ),
+    ],
+    "jitter_contrast_first": [
+        _header("WRONG ON PURPOSE (grader test fixture): contrast is applied before brightness."),
+        (_JITTER_BRIGHTNESS + _JITTER_CONTRAST, "        # BUG: contrast before brightness\n" + _JITTER_CONTRAST + _JITTER_BRIGHTNESS),
+    ],
+    "jitter_mean_before_brightness": [
+        _header("WRONG ON PURPOSE (grader test fixture): the contrast mean is taken before the brightness step."),
+        (
+            "        b = x.shape[0]\n        # factor (B,) as (B, 1, 1, 1) scales each image\n",
+            "        b = x.shape[0]\n        original = x.mean(dim=(1, 2, 3), keepdim=True)  # BUG: before brightness\n        # factor (B,) as (B, 1, 1, 1) scales each image\n",
+        ),
+        ("            mean = x.mean(dim=(1, 2, 3), keepdim=True)  # (B, 1, 1, 1)\n", "            mean = original\n"),
+    ],
+    "jitter_contrast_mean_per_channel": [
+        _header("WRONG ON PURPOSE (grader test fixture): the contrast mean is taken per channel."),
+        (
+            "            mean = x.mean(dim=(1, 2, 3), keepdim=True)  # (B, 1, 1, 1)\n",
+            "            mean = x.mean(dim=(2, 3), keepdim=True)  # BUG: per channel, (B, C, 1, 1)\n",
+        ),
+    ],
+    "jitter_clamp_at_end": [
+        _header("WRONG ON PURPOSE (grader test fixture): one clamp at the end instead of one after each step."),
+        (
+            "            x = (x * factor.to(x.dtype)[:, None, None, None]).clamp(0.0, 1.0)\n",
+            "            x = x * factor.to(x.dtype)[:, None, None, None]  # BUG: clamped only at the end\n",
+        ),
+        (
+            "            x = ((x - mean) * factor.to(x.dtype)[:, None, None, None] + mean).clamp(0.0, 1.0)\n        return x\n",
+            "            x = (x - mean) * factor.to(x.dtype)[:, None, None, None] + mean\n        return x.clamp(0.0, 1.0)\n",
+        ),
+    ],
+    "erasing_one_candidate": [
+        _header("WRONG ON PURPOSE (grader test fixture): one candidate rectangle, not up to 10."),
+        ("    ATTEMPTS = 10\n", "    ATTEMPTS = 1  # BUG: one candidate, not up to 10\n"),
+    ],
+    "erasing_without_fit": [
+        _header("WRONG ON PURPOSE (grader test fixture): erases a clamped rectangle when no candidate fits."),
+        (
+            "        erase = fits.any(dim=1) & (_uniform(b, 0.0, 1.0, x, generator) < self.p)\n",
+            "        erase = _uniform(b, 0.0, 1.0, x, generator) < self.p  # BUG: even when none fits\n",
+        ),
+    ],
+    "erasing_truncated_sizes": [
+        _header("WRONG ON PURPOSE (grader test fixture): rectangle sizes truncated instead of rounded."),
+        (
+            "        eh = torch.sqrt(area * aspect).round().long().reshape(b, self.ATTEMPTS)  # (B, ATTEMPTS)\n"
+            "        ew = torch.sqrt(area / aspect).round().long().reshape(b, self.ATTEMPTS)  # (B, ATTEMPTS)\n",
+            "        eh = torch.sqrt(area * aspect).long().reshape(b, self.ATTEMPTS)  # BUG: truncated\n"
+            "        ew = torch.sqrt(area / aspect).long().reshape(b, self.ATTEMPTS)  # BUG: truncated\n",
         ),
     ],
     "global_rng": [
@@ -236,6 +297,27 @@ CORRECT: dict[str, Edits] = {
         (
             "        mean = torch.tensor(self.mean, device=x.device, dtype=x.dtype)[None, :, None, None]\n        std = torch.tensor(self.std, device=x.device, dtype=x.dtype)[None, :, None, None]\n",
             "        mean = torch.as_tensor(self.mean).to(x).view(1, -1, 1, 1)\n        std = torch.as_tensor(self.std).to(x).view(1, -1, 1, 1)\n",
+        ),
+    ],
+    # ColorJitter from the README alone: both factors drawn up front (contrast's first, even
+    # for a setting of 0, whose range is [1, 1]), torch.lerp towards the mean, clamp_ in place.
+    "jitter_lerp_both_drawn": [
+        (
+            _JITTER_BRIGHTNESS + _JITTER_CONTRAST,
+            "        where = generator.device if generator is not None else x.device\n"
+            "        f_c = torch.empty(b, device=where, dtype=torch.float64).uniform_(max(0.0, 1 - self.contrast), 1 + self.contrast, generator=generator)\n"
+            "        f_b = torch.empty(b, device=where, dtype=torch.float64).uniform_(max(0.0, 1 - self.brightness), 1 + self.brightness, generator=generator)\n"
+            "        f_b, f_c = f_b.to(x).view(-1, 1, 1, 1), f_c.to(x).view(-1, 1, 1, 1)\n"
+            "        x = (x * f_b).clamp_(0, 1)\n"
+            "        x = torch.lerp(x.mean(dim=(1, 2, 3), keepdim=True), x, f_c).clamp_(0, 1)\n",
+        ),
+    ],
+    # RandomErasing's candidates drawn one at a time in a loop of 10, torch.where keeping the
+    # first that fits (the README's procedure read literally, another order of random draws).
+    "erasing_candidate_loop": [
+        (
+            '        n = b * self.ATTEMPTS  # candidates: (B * ATTEMPTS,) draws, then (B, ATTEMPTS)\n        area = _uniform(n, self.scale[0], self.scale[1], x, generator) * (h * w)\n        log_ratio = _uniform(n, math.log(self.ratio[0]), math.log(self.ratio[1]), x, generator)\n        aspect = torch.exp(log_ratio)\n        eh = torch.sqrt(area * aspect).round().long().reshape(b, self.ATTEMPTS)  # (B, ATTEMPTS)\n        ew = torch.sqrt(area / aspect).round().long().reshape(b, self.ATTEMPTS)  # (B, ATTEMPTS)\n        fits = (eh >= 1) & (ew >= 1) & (eh <= h) & (ew <= w)  # (B, ATTEMPTS)\n        first = fits.long().argmax(dim=1)  # index of the first fitting candidate (0 if none)\n        pick = torch.arange(b, device=x.device)\n        eh, ew = eh[pick, first], ew[pick, first]  # (B,) each\n        erase = fits.any(dim=1) & (_uniform(b, 0.0, 1.0, x, generator) < self.p)\n',
+            '        found = torch.zeros(b, dtype=torch.bool, device=x.device)\n        eh = torch.ones(b, dtype=torch.long, device=x.device)\n        ew = torch.ones(b, dtype=torch.long, device=x.device)\n        for _ in range(10):  # one candidate per image at a time, the first that fits kept\n            area = _uniform(b, self.scale[0], self.scale[1], x, generator) * (h * w)\n            aspect = torch.exp(_uniform(b, math.log(self.ratio[0]), math.log(self.ratio[1]), x, generator))\n            th = torch.round(torch.sqrt(area * aspect)).long()\n            tw = torch.round(torch.sqrt(area / aspect)).long()\n            new = ~found & (th >= 1) & (tw >= 1) & (th <= h) & (tw <= w)\n            eh, ew = torch.where(new, th, eh), torch.where(new, tw, ew)\n            found = found | new\n        erase = found & (_uniform(b, 0.0, 1.0, x, generator) < self.p)\n',
         ),
     ],
     # Flip by assigning the mirrored images into a copy; crop by indexing unfold's windows.
