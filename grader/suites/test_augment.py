@@ -13,6 +13,7 @@ from __future__ import annotations
 import math
 import time
 import types
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -300,6 +301,16 @@ def test_rotation(submission: types.ModuleType) -> None:
         "degrees (in pixels), where the same draws on square images reach ±25: on non-square "
         "images scale the matrix by H / W and W / H"
     )
+    smooth = F.avg_pool2d(_images(16, 2, 16, 24, seed=3, dtype=torch.float64), 3, 1, 1)
+    residuals = _rotation_residuals(
+        smooth, submission.RandomRotation(30)(smooth, generator=_gen(19)), 30.0
+    )
+    off = int((residuals > 1e-5).sum())
+    assert off == 0, (
+        f"RandomRotation(30) on 16 two-channel 16x24 images: {off} are not F.grid_sample(x, "
+        "F.affine_grid(theta)) at any angle in [-30, 30] (bilinear, padding_mode='zeros', "
+        "align_corners=False in both, theta scaled by H / W and W / H), to 1e-5"
+    )
     ones = torch.ones(64, 1, 28, 28)
     turned = submission.RandomRotation(45)(ones, generator=_gen(7))
     assert float(turned[:, :, 0, 0].min()) == 0.0, (
@@ -404,13 +415,50 @@ def test_erasing(submission: types.ModuleType) -> None:
     )
 
 
+def _search(
+    residual: Callable[[torch.Tensor], torch.Tensor],
+    n: int,
+    low: float,
+    high: float,
+    refinements: int = 8,
+) -> torch.Tensor:
+    """The smallest ``residual`` per image over one parameter in ``[low, high]``.
+
+    A grid of 201 values, then the three best refined ``refinements`` times, fivefold each
+    (eight: a step of about 1e-8 of the range in the end).
+
+    Args:
+        residual: Maps candidate values ``(B, G)`` to residuals ``(B, G)``.
+        n: The number of images ``B``.
+        low: The smallest value.
+        high: The largest value.
+        refinements: How many times the step is divided by 5.
+
+    Returns:
+        ``(B,)`` float64: the smallest residual found per image.
+    """
+    step = (high - low) / 200
+    grid = torch.linspace(low, high, 201, dtype=torch.float64).expand(n, 201)
+    starts = grid.gather(1, residual(grid).topk(3, dim=1, largest=False).indices)  # (B, 3)
+    best = torch.full((n,), math.inf, dtype=torch.float64)
+    offsets = torch.linspace(-2.0, 2.0, 21, dtype=torch.float64)
+    for centre in starts.unbind(dim=1):
+        s = step
+        for _ in range(refinements):
+            candidates = (centre[:, None] + s * offsets[None, :]).clamp(low, high)
+            r = residual(candidates)
+            centre = candidates.gather(1, r.argmin(dim=1, keepdim=True)).squeeze(1)
+            s /= 5
+        best = torch.minimum(best, r.min(dim=1).values)
+    return best
+
+
 def _jitter_residuals(x: torch.Tensor, y: torch.Tensor, low: float, high: float) -> torch.Tensor:
     """How far each ``y`` is from the README's ColorJitter of ``x`` at its best factors.
 
-    For every image, searches the brightness factor ``f_b`` in ``[low, high]`` (a grid of 201,
-    the three best refined eight times, fivefold each: about 1e-8 in the end); the contrast
+    Searches the brightness factor ``f_b`` in ``[low, high]`` (:func:`_search`); the contrast
     factor for a given ``f_b`` is the least-squares slope over the pixels that ``y`` did not
-    clamp. A factor pair outside ``[low, high]`` does not count.
+    clamp. A contrast factor outside ``[low, high]`` does not count.
 
     Args:
         x: Images ``(B, C, H, W)``, float64, in [0, 1].
@@ -423,7 +471,6 @@ def _jitter_residuals(x: torch.Tensor, y: torch.Tensor, low: float, high: float)
         ``clamp((b - m) * f_c + m, 0, 1)`` with ``b = clamp(x * f_b, 0, 1)``, ``m = b.mean()``;
         9.0 where no factor pair in range explains it.
     """
-    n = x.shape[0]
     xs, ys = x.flatten(1).double(), y.flatten(1).double()
     inside = ((ys > 0) & (ys < 1)).double()[:, None, :]  # (B, 1, P): pixels y did not clamp
 
@@ -439,20 +486,42 @@ def _jitter_residuals(x: torch.Tensor, y: torch.Tensor, low: float, high: float)
         outside = (fc < low - 1e-6) | (fc > high + 1e-6)
         return torch.where(outside, torch.full_like(r, 9.0), r)
 
-    step = (high - low) / 200
-    grid = torch.linspace(low, high, 201, dtype=torch.float64).expand(n, 201)
-    starts = grid.gather(1, residual(grid).topk(3, dim=1, largest=False).indices)  # (B, 3)
-    best = torch.full((n,), 9.0, dtype=torch.float64)
-    offsets = torch.linspace(-2.0, 2.0, 21, dtype=torch.float64)
-    for centre in starts.unbind(dim=1):
-        s = step
-        for _ in range(8):
-            candidates = (centre[:, None] + s * offsets[None, :]).clamp(low - 1e-6, high + 1e-6)
-            r = residual(candidates)
-            centre = candidates.gather(1, r.argmin(dim=1, keepdim=True)).squeeze(1)
-            s /= 5
-        best = torch.minimum(best, r.min(dim=1).values)
-    return best
+    return _search(residual, x.shape[0], low - 1e-6, high + 1e-6)
+
+
+def _rotation_residuals(x: torch.Tensor, y: torch.Tensor, degrees: float) -> torch.Tensor:
+    """How far each ``y`` is from the README's rotation of ``x`` at its best angle.
+
+    The reference is ``F.grid_sample(x, F.affine_grid(theta))``, bilinear, zero padding,
+    ``align_corners=False``, with the aspect-corrected ``theta`` of the README; the angle is
+    searched in ``[-degrees, degrees]`` (:func:`_search`), so either sign convention fits.
+
+    Args:
+        x: Images ``(B, C, H, W)``, float64.
+        y: ``RandomRotation(degrees)(x)``, the same shape.
+        degrees: The rotation's setting.
+
+    Returns:
+        ``(B,)`` float64: the largest absolute difference per image at the best angle.
+    """
+    b, c, h, w = x.shape
+    xd, yd = x.double(), y.double()
+
+    def residual(angle: torch.Tensor) -> torch.Tensor:  # angle (B, G) in degrees -> (B, G)
+        g = angle.shape[1]
+        a = (angle * (math.pi / 180)).flatten()  # (B * G,)
+        cos, sin, zero = torch.cos(a), torch.sin(a), torch.zeros_like(a)
+        theta = torch.stack(
+            [torch.stack([cos, -sin * h / w, zero], 1), torch.stack([sin * w / h, cos, zero], 1)],
+            dim=1,
+        )  # (B * G, 2, 3)
+        grid = F.affine_grid(theta, [b * g, c, h, w], align_corners=False)
+        reference = F.grid_sample(
+            xd.repeat_interleave(g, dim=0), grid, padding_mode="zeros", align_corners=False
+        ).view(b, g, c, h, w)
+        return (reference - yd[:, None]).abs().flatten(2).amax(dim=2)
+
+    return _search(residual, b, -degrees, degrees, refinements=7)  # steps of 4e-6 degrees
 
 
 def _jitter_images(n: int) -> torch.Tensor:

@@ -175,6 +175,22 @@ WRONG: dict[str, Edits] = {
             "        ew = torch.sqrt(area / aspect).long().reshape(b, self.ATTEMPTS)  # BUG: truncated\n",
         ),
     ],
+    "rotation_nearest": [
+        _header("WRONG ON PURPOSE (grader test fixture): nearest-neighbour resampling, not bilinear."),
+        (
+            '        return F.grid_sample(x, grid, mode="bilinear", padding_mode="zeros", align_corners=False)\n',
+            '        return F.grid_sample(x, grid, mode="nearest", padding_mode="zeros", align_corners=False)  # BUG\n',
+        ),
+    ],
+    "rotation_align_corners": [
+        _header("WRONG ON PURPOSE (grader test fixture): align_corners=True in both affine_grid and grid_sample."),
+        (
+            "        grid = F.affine_grid(theta, list(x.shape), align_corners=False)  # (B, H, W, 2)\n"
+            '        return F.grid_sample(x, grid, mode="bilinear", padding_mode="zeros", align_corners=False)\n',
+            "        grid = F.affine_grid(theta, list(x.shape), align_corners=True)  # BUG: True\n"
+            '        return F.grid_sample(x, grid, mode="bilinear", padding_mode="zeros", align_corners=True)\n',
+        ),
+    ],
     "global_rng": [
         _header(
             "WRONG ON PURPOSE (grader test fixture): random numbers come from torch's global RNG, not the generator."

@@ -745,6 +745,8 @@ _AUGMENT_EXPECTED: dict[str, dict[str, str]] = {
     "rotation_no_aspect": {"rotation": "failed"},
     "erasing_uniform_ratio": {"erasing": "failed"},
     "jitter_log_uniform": {"jitter": "failed"},
+    "rotation_nearest": {"rotation": "failed"},
+    "rotation_align_corners": {"rotation": "failed"},
     "erasing_one_candidate": {"erasing": "failed"},
     "erasing_without_fit": {"erasing": "failed"},
     "erasing_truncated_sizes": {"erasing": "failed"},
