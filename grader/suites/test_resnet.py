@@ -169,7 +169,7 @@ def test_resnet_forward(submission: types.ModuleType) -> None:
         )
 
 
-@check(points=10, title="Block parameter counts equal torchvision's")
+@check(points=5, title="Block parameter counts equal torchvision's")
 def test_block_parameter_counts(submission: types.ModuleType) -> None:
     for name, module, want in [
         ("BasicBlock(64, 64)", submission.BasicBlock(64, 64), 73_984),
@@ -308,6 +308,14 @@ def test_batchnorm_train_eval(submission: types.ModuleType) -> None:
             for m in branch.values()
             if isinstance(m, nn.Module)
         ]
+        inputs: dict[str, torch.Tensor] = {}  # what each BatchNorm normalised, by name
+        hooks += [
+            m.register_forward_pre_hook(
+                lambda m, i, n=n, seen=inputs: seen.setdefault(n, i[0].detach())
+            )
+            for n, m in block.named_modules()
+            if isinstance(m, nn.BatchNorm2d)
+        ]
         try:
             with torch.no_grad():
                 train_out = block(x)
@@ -319,6 +327,26 @@ def test_batchnorm_train_eval(submission: types.ModuleType) -> None:
             f"{name}: {', '.join(unused)} {'is' if len(unused) == 1 else 'are'} built but never "
             "applied in forward: every conv is followed by its BatchNorm"
         )
+        for n, m in block.named_modules():
+            if not isinstance(m, nn.BatchNorm2d) or n not in inputs:
+                continue
+            seen = inputs[n].double()
+            want_mean = 0.1 * seen.mean(dim=(0, 2, 3))  # fresh buffers: mean 0, var 1
+            want_var = 0.9 + 0.1 * seen.var(dim=(0, 2, 3), unbiased=True)
+            got = (m.running_mean, m.running_var)
+            assert got[0] is not None and got[1] is not None, (
+                f"{name}.{n} keeps no running statistics (track_running_stats=False?): use "
+                "nn.BatchNorm2d's defaults"
+            )
+            error = max(
+                float((g.double() - w).abs().max() / w.abs().max().clamp_min(1e-3))
+                for g, w in ((got[0], want_mean), (got[1], want_var))
+            )
+            assert error <= 1e-4, (
+                f"{name}.{n}: one forward in train mode should move the running mean and "
+                "variance by momentum 0.1 towards the batch's (nn.BatchNorm2d's defaults); they "
+                f"are off by {error:.2g} relative"
+            )
         block.eval()
         with torch.no_grad():
             eval_out = block(x)
@@ -329,6 +357,58 @@ def test_batchnorm_train_eval(submission: types.ModuleType) -> None:
         assert torch.allclose(single, eval_out[:1], atol=1e-5), (
             f"{name} in eval mode: a sample's output depends on the rest of the batch"
         )
+
+
+@check(
+    points=5,
+    title="Initialisation: Kaiming normal (fan_out, relu) convs, BatchNorm weight 1 and bias 0",
+)
+def test_initialisation(submission: types.ModuleType) -> None:
+    # Two small-input networks (every kind of conv: stem, 3x3, 1x1, projections, fan_in !=
+    # fan_out). A conv of n weights drawn from N(0, 2 / fan_out) has a sample variance within
+    # 6 standard deviations, sqrt(2 / (n - 1)) relative, of 2 / fan_out; the pooled
+    # standardised weights' kurtosis is 3 within 0.3 (its standard deviation over >= 40,000
+    # weights: at most 0.025; a uniform draw gives 1.8).
+    torch.manual_seed(0)
+    models = {
+        "ResNet(BasicBlock, [1, 1, 1, 1], base_width=16)": submission.ResNet(
+            submission.BasicBlock, [1, 1, 1, 1], num_classes=10, in_channels=1, base_width=16,
+            small_input=True,
+        ),
+        "ResNet(Bottleneck, [1, 1, 1, 1], base_width=8)": submission.ResNet(
+            submission.Bottleneck, [1, 1, 1, 1], num_classes=10, in_channels=1, base_width=8,
+            small_input=True,
+        ),
+    }  # fmt: skip
+    standardised = []
+    for model_name, model in models.items():
+        for name, m in model.named_modules():
+            if isinstance(m, nn.BatchNorm2d):
+                ok = bool((m.weight == 1).all() and (m.bias == 0).all())
+                assert ok, (
+                    f"{model_name}.{name}: BatchNorm weight and bias should start at 1 and 0 "
+                    "(weight 1 everywhere, also in the last BatchNorm of each block)"
+                )
+            if not isinstance(m, nn.Conv2d):
+                continue
+            w = m.weight.detach().double()
+            fan_out = w.shape[0] * w[0, 0].numel()
+            want = 2.0 / fan_out
+            ratio = float(w.pow(2).mean()) / want
+            slack = 6 * (2 / (w.numel() - 1)) ** 0.5
+            assert abs(ratio - 1) <= slack, (
+                f"{model_name}.{name}: the weights' variance is {ratio:.2f} times 2 / fan_out "
+                f"(fan_out = {fan_out}); kaiming_normal_(w, mode='fan_out', "
+                "nonlinearity='relu') gives 1 within "
+                f"{slack:.2f}"
+            )
+            standardised.append((w / want**0.5).flatten())
+    z = torch.cat(standardised)
+    kurtosis = float(z.pow(4).mean() / z.pow(2).mean() ** 2)
+    assert abs(kurtosis - 3) <= 0.3, (
+        f"the conv weights' kurtosis is {kurtosis:.2f}; a normal draw gives 3 (a uniform one "
+        "1.8): use kaiming_normal_, not kaiming_uniform_"
+    )
 
 
 @check(points=5, title="No torchvision or timm (implement the network yourself)")

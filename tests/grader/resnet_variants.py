@@ -222,6 +222,56 @@ WRONG: dict[str, Edits] = {
             "        self.conv2 = nn.Conv2d(width, width, kernel_size=3, stride=1, padding=1, bias=False)\n",
         ),
     ],
+    "init_fan_in": [
+        (
+            '"""Reference solution of the ResNet assignment.\n',
+            '"""WRONG ON PURPOSE (grader test fixture): the convs are initialised with Kaiming\'s fan_in mode, not fan_out.\n\nOtherwise a copy of the reference solution of the ResNet assignment.\n',
+        ),
+        (
+            '                nn.init.kaiming_normal_(m.weight, mode="fan_out", nonlinearity="relu")\n',
+            '                nn.init.kaiming_normal_(m.weight, mode="fan_in", nonlinearity="relu")  # BUG: fan_in\n',
+        ),
+    ],
+    "init_kaiming_uniform": [
+        (
+            '"""Reference solution of the ResNet assignment.\n',
+            '"""WRONG ON PURPOSE (grader test fixture): the convs are initialised with kaiming_uniform_, not kaiming_normal_.\n\nOtherwise a copy of the reference solution of the ResNet assignment.\n',
+        ),
+        (
+            '                nn.init.kaiming_normal_(m.weight, mode="fan_out", nonlinearity="relu")\n',
+            '                nn.init.kaiming_uniform_(m.weight, mode="fan_out", nonlinearity="relu")  # BUG: uniform\n',
+        ),
+    ],
+    "init_missing": [
+        (
+            '"""Reference solution of the ResNet assignment.\n',
+            '"""WRONG ON PURPOSE (grader test fixture): no initialisation loop: torch\'s default init.\n\nOtherwise a copy of the reference solution of the ResNet assignment.\n',
+        ),
+        (
+            '        for m in self.modules():\n            if isinstance(m, nn.Conv2d):\n                nn.init.kaiming_normal_(m.weight, mode="fan_out", nonlinearity="relu")\n            elif isinstance(m, nn.BatchNorm2d):\n                nn.init.ones_(m.weight)\n                nn.init.zeros_(m.bias)\n',
+            "        # BUG: no initialisation loop (torch's defaults stay)\n",
+        ),
+    ],
+    "init_zero_last_bn": [
+        (
+            '"""Reference solution of the ResNet assignment.\n',
+            '"""WRONG ON PURPOSE (grader test fixture): the last BatchNorm of each block starts at weight 0 (the optional trick, which the README keeps out of submissions).\n\nOtherwise a copy of the reference solution of the ResNet assignment.\n',
+        ),
+        (
+            '        for m in self.modules():\n            if isinstance(m, nn.Conv2d):\n                nn.init.kaiming_normal_(m.weight, mode="fan_out", nonlinearity="relu")\n            elif isinstance(m, nn.BatchNorm2d):\n                nn.init.ones_(m.weight)\n                nn.init.zeros_(m.bias)\n',
+            '        for m in self.modules():\n            if isinstance(m, nn.Conv2d):\n                nn.init.kaiming_normal_(m.weight, mode="fan_out", nonlinearity="relu")\n            elif isinstance(m, nn.BatchNorm2d):\n                nn.init.ones_(m.weight)\n                nn.init.zeros_(m.bias)\n        for m in self.modules():  # BUG: the zero-init trick in the submission\n            if isinstance(m, (BasicBlock, Bottleneck)):\n                nn.init.zeros_(m.bn3.weight if isinstance(m, Bottleneck) else m.bn2.weight)\n',
+        ),
+    ],
+    "bn_keras_momentum": [
+        (
+            '"""Reference solution of the ResNet assignment.\n',
+            '"""WRONG ON PURPOSE (grader test fixture): BasicBlock\'s bn1 has momentum 0.9 (Keras\'s meaning: keep 90 % of the old statistics).\n\nOtherwise a copy of the reference solution of the ResNet assignment.\n',
+        ),
+        (
+            '        self.bn1 = nn.BatchNorm2d(out_channels)\n',
+            "        self.bn1 = nn.BatchNorm2d(out_channels, momentum=0.9)  # BUG: torch's momentum is the new statistics' weight\n",
+        ),
+    ],
     "wrong_expansion": [
         (
             '"""Reference solution of the ResNet assignment.\n',
@@ -235,6 +285,23 @@ WRONG: dict[str, Edits] = {
 }
 
 CORRECT: dict[str, Edits] = {
+    # Initialisation written out by hand: std sqrt(2 / fan_out) with normal_, BatchNorm's
+    # parameters filled in place, through self.apply.
+    "init_by_hand_apply": [
+        (
+            '        for m in self.modules():\n            if isinstance(m, nn.Conv2d):\n                nn.init.kaiming_normal_(m.weight, mode="fan_out", nonlinearity="relu")\n            elif isinstance(m, nn.BatchNorm2d):\n                nn.init.ones_(m.weight)\n                nn.init.zeros_(m.bias)\n',
+            "        def init(m: nn.Module) -> None:\n"
+            "            if isinstance(m, nn.Conv2d):\n"
+            "                fan_out = m.out_channels * m.kernel_size[0] * m.kernel_size[1]\n"
+            "                with torch.no_grad():\n"
+            "                    m.weight.normal_(0.0, (2.0 / fan_out) ** 0.5)\n"
+            "            elif isinstance(m, nn.BatchNorm2d):\n"
+            "                with torch.no_grad():\n"
+            "                    m.weight.fill_(1.0)\n"
+            "                    m.bias.fill_(0.0)\n\n"
+            "        self.apply(init)\n",
+        ),
+    ],
     # Written from the README alone: a stage built in a loop over its strides, the stages run
     # in a loop, and global average pooling as a mean over H and W.
     "stride_list_and_mean_pool": [
