@@ -555,7 +555,7 @@ def test_generator_phase(submission: types.ModuleType) -> None:
     title="sample(n) decodes prior draws to valid images, repeatably with a seeded generator",
     hint="z = prior_std * torch.randn(n, latent_dim, generator=generator, ...); decode(z)",
 )
-def test_sample(submission: types.ModuleType) -> None:
+def test_sample(submission: types.ModuleType, device: torch.device) -> None:
     model = submission.AAE(latent_dim=4, hidden_dim=32, prior_std=2.0)
     seen: list[torch.Tensor] = []
     handle = model.decoder.register_forward_pre_hook(
@@ -597,6 +597,14 @@ def test_sample(submission: types.ModuleType) -> None:
         "sample(16, generator) changed torch's global random state: draw from the generator"
     )
     assert tuple(plain.shape) == (5, 1, 28, 28), f"sample(5) gave {tuple(plain.shape)}"
+    # on the model's device and in its dtype, whatever device the generator is on (the CPU)
+    moved = submission.AAE(latent_dim=4, hidden_dim=32).double().to(device)
+    with torch.no_grad():
+        images = moved.sample(8, generator=torch.Generator().manual_seed(3))
+    assert images.dtype == torch.float64 and images.device.type == device.type, (
+        f"sample(8) of a float64 model on {device.type} with a CPU generator gave {images.dtype} "
+        f"on {images.device.type}: draw the codes in the model's dtype and move them to its device"
+    )
 
 
 @check(points=5, title="No torchvision")

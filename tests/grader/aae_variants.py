@@ -55,6 +55,13 @@ _TRAIN_STEP = (  # the reference's train_step body, from solutions/aae.py
 )
 
 WRONG: dict[str, Edits] = {
+    "sample_default_dtype": [
+        _header("WRONG ON PURPOSE (grader test fixture): sample() draws float32 codes on the generator's device, whatever the model's dtype and device."),
+        (
+            "        z = torch.randn(n, self.latent_dim, generator=generator, device=where, dtype=weight.dtype)\n        return self.decode(z.to(weight.device) * self.prior_std)\n",
+            "        z = torch.randn(n, self.latent_dim, generator=generator, device=where)  # BUG: float32, not moved\n        return self.decode(z * self.prior_std)\n",
+        ),
+    ],
     "no_regularization": [
         _header("WRONG ON PURPOSE (grader test fixture): train_step has no regularization phase, so nothing pulls the codes towards the prior."),
         (_REGULARIZATION, '        return {"recon": recon.item(), "disc": 0.0, "gen": 0.0}  # BUG: no regularization\n'),
