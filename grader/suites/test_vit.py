@@ -276,7 +276,7 @@ def test_encoder_block_pre_norm(submission: types.ModuleType) -> None:
     _assert_close(name, "the output", got, want, against)
 
 
-@check(points=10, title="Parameter counts equal the published ViT-B/16, ViT-S/16, ViT-Ti/16")
+@check(points=5, title="Parameter counts equal the published ViT-B/16, ViT-S/16, ViT-Ti/16")
 def test_parameter_counts(submission: types.ModuleType) -> None:
     for name, kwargs, want in [
         ("ViT-B/16", {}, 86_567_656),
@@ -295,6 +295,62 @@ def test_parameter_counts(submission: types.ModuleType) -> None:
             f"VisionTransformer({', '.join(f'{k}={v}' for k, v in kwargs.items())}) ({name}: "
             f"224x224, patch 16, 1000 classes) has {got:,} parameters, expected {want:,}"
         )
+
+
+def _mean_square_ok(values: torch.Tensor, want: float, fourth: float) -> tuple[float, float]:
+    """The mean square of ``values`` over ``want``, and the 6-standard-deviation slack of that
+    ratio for ``n`` independent draws whose fourth moment is ``fourth * want**2`` (normal: 3,
+    uniform: 1.8)."""
+    v = values.detach().double().flatten()
+    ratio = float(v.pow(2).mean()) / want
+    return ratio, 6 * ((fourth - 1) / v.numel()) ** 0.5
+
+
+@check(
+    points=5,
+    title="Initialisation: trunc_normal_(std=0.02) class token and positions, torch's defaults "
+    "elsewhere",
+)
+def test_initialisation(submission: types.ModuleType) -> None:
+    # The task's network. Bounds at 6 standard deviations of each mean square (a correct
+    # initialisation misses them with probability below 1e-8 per tensor); the 64 values of the
+    # class token get [0.25, 3] (chi-square with 64 degrees of freedom: below 1e-9 outside).
+    torch.manual_seed(0)
+    model = submission.VisionTransformer(
+        img_size=28, patch_size=4, in_channels=1, num_classes=10, embed_dim=64, depth=4,
+        num_heads=4,
+    )  # fmt: skip
+    name = "VisionTransformer(28, patch 4, embed_dim 64)"
+    ratio, slack = _mean_square_ok(model.pos_embed, 0.02**2, 3.0)
+    assert abs(ratio - 1) <= slack, (
+        f"{name}.pos_embed has a mean square {ratio:.3g} times 0.02^2; "
+        "nn.init.trunc_normal_(pos_embed, std=0.02) gives 1 within "
+        f"{slack:.2f}"
+    )
+    ratio, _ = _mean_square_ok(model.cls_token, 0.02**2, 3.0)
+    assert 0.25 <= ratio <= 3.0, (
+        f"{name}.cls_token has a mean square {ratio:.3g} times 0.02^2: initialise it with "
+        "nn.init.trunc_normal_(cls_token, std=0.02)"
+    )
+    for part, m in model.named_modules():
+        if isinstance(m, nn.LayerNorm):
+            ok = bool((m.weight == 1).all() and (m.bias == 0).all())
+            assert ok, f"{name}.{part}: LayerNorm should keep its default weight 1 and bias 0"
+        if not isinstance(m, (nn.Linear, nn.Conv2d)):
+            continue
+        bound = 1 / m.weight[0].numel() ** 0.5  # kaiming_uniform_(a=sqrt(5)): 1 / sqrt(fan_in)
+        for kind, p in (("weight", m.weight), ("bias", m.bias)):
+            if p is None:
+                continue
+            largest = float(p.detach().abs().max())
+            ratio, slack = _mean_square_ok(p, bound**2 / 3, 1.8)
+            ok = largest <= bound * (1 + 1e-6) and (kind == "bias" or abs(ratio - 1) <= slack)
+            assert ok, (
+                f"{name}.{part}.{kind}: largest |value| {largest:.3g}, mean square "
+                f"{ratio:.3g} times bound^2 / 3; torch's default initialisation is uniform in "
+                f"+-1/sqrt(fan_in) = +-{bound:.3g}: keep it (no custom init of nn.Linear or "
+                "nn.Conv2d)"
+            )
 
 
 @check(

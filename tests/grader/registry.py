@@ -427,6 +427,7 @@ _VIT_ALL_CHECKS = [
     "attention_weights",
     "encoder_block_pre_norm",
     "parameter_counts",
+    "initialisation",
     "vit_shapes",
     "vit_matches_reference",
     "permutation",
@@ -443,6 +444,9 @@ _VIT_FORBIDDEN = (
 
 # What each wrong variant must fail (every other check must pass).
 _VIT_EXPECTED: dict[str, dict[str, str]] = {
+    "pos_embed_randn": {"initialisation": "failed"},
+    "cls_token_zeros": {"initialisation": "failed"},
+    "timm_linear_init": {"initialisation": "failed"},
     "no_scale": _VIT_ATTENTION,
     "softmax_wrong_axis": _VIT_ATTENTION,
     "heads_wrong_axis": _VIT_ATTENTION,

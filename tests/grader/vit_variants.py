@@ -20,6 +20,25 @@ _SCORES = (
 )
 
 WRONG: dict[str, Edits] = {
+    "pos_embed_randn": [
+        _header("WRONG ON PURPOSE (grader test fixture): pos_embed is drawn from N(0, 1), as many tutorials do, not with std 0.02."),
+        ('        nn.init.trunc_normal_(self.pos_embed, std=0.02)\n        nn.init.trunc_normal_(self.cls_token, std=0.02)\n', "        nn.init.normal_(self.pos_embed)  # BUG: std 1, not 0.02\n        nn.init.trunc_normal_(self.cls_token, std=0.02)\n"),
+    ],
+    "cls_token_zeros": [
+        _header("WRONG ON PURPOSE (grader test fixture): the class token stays at zeros."),
+        ('        nn.init.trunc_normal_(self.pos_embed, std=0.02)\n        nn.init.trunc_normal_(self.cls_token, std=0.02)\n', "        nn.init.trunc_normal_(self.pos_embed, std=0.02)  # BUG: cls_token left at zeros\n"),
+    ],
+    "timm_linear_init": [
+        _header("WRONG ON PURPOSE (grader test fixture): timm's initialisation of every Linear (truncated normal 0.02, zero bias), which the README asks not to add."),
+        (
+            '        nn.init.trunc_normal_(self.pos_embed, std=0.02)\n        nn.init.trunc_normal_(self.cls_token, std=0.02)\n',
+            '        nn.init.trunc_normal_(self.pos_embed, std=0.02)\n        nn.init.trunc_normal_(self.cls_token, std=0.02)\n'
+            "        for m in self.modules():  # BUG: custom init of nn.Linear\n"
+            "            if isinstance(m, nn.Linear):\n"
+            "                nn.init.trunc_normal_(m.weight, std=0.02)\n"
+            "                nn.init.zeros_(m.bias)\n",
+        ),
+    ],
     "no_scale": [
         _header(
             "WRONG ON PURPOSE (grader test fixture): attention scores are not scaled by 1/sqrt(d)."
@@ -174,6 +193,15 @@ WRONG: dict[str, Edits] = {
 }
 
 CORRECT: dict[str, Edits] = {
+    # Written from the README alone: the class token and positions drawn as 0.02 * randn when
+    # they are created (the truncation at +-2 never acts at std 0.02).
+    "randn_scaled_tokens": [
+        (
+            "        self.cls_token = nn.Parameter(torch.zeros(1, 1, embed_dim))\n        self.pos_embed = nn.Parameter(torch.zeros(1, num_patches + 1, embed_dim))\n",
+            "        self.cls_token = nn.Parameter(0.02 * torch.randn(1, 1, embed_dim))\n        self.pos_embed = nn.Parameter(0.02 * torch.randn(1, num_patches + 1, embed_dim))\n",
+        ),
+        ('        nn.init.trunc_normal_(self.pos_embed, std=0.02)\n        nn.init.trunc_normal_(self.cls_token, std=0.02)\n', ""),
+    ],
     "unfold_matmul_patches": [
         # the paper's Eq. 1: flatten each patch, multiply by the projection (proj's weights)
         (
