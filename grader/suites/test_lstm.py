@@ -335,8 +335,10 @@ def _expected_parameters(
 
 @check(
     points=10,
-    title="Parameter names, shapes and counts: 4H(I + H + 2) per LSTM layer, 3H(I + H + 2) per GRU",
-    hint="layers after the first read the layer below, so their I is H; there are two biases",
+    title="Parameter names, shapes and counts: 4H(I + H + 2) per LSTM layer, 3H(I + H + 2) per "
+    "GRU; initialised like torch",
+    hint="layers after the first read the layer below, so their I is H; there are two biases; "
+    "finish __init__ with init_like_torch(self, hidden_size)",
 )
 def test_parameter_counts(submission: types.ModuleType) -> None:
     for kind, gates in [("LSTM", 4), ("GRU", 3)]:
@@ -366,6 +368,20 @@ def test_parameter_counts(submission: types.ModuleType) -> None:
                 found = {k: tuple(p.shape) for k, p in module.named_parameters()}
                 assert found == expected, (
                     f"{name}'s parameters are {found}; expected torch's names and shapes {expected}"
+                )
+                # init_like_torch: uniform in +-1/sqrt(H); all of a module's values at once
+                # (at least 80 of them), their mean square within 6 standard deviations of
+                # bound^2 / 3 (the relative standard deviation of a uniform's: sqrt(0.8 / n))
+                values = torch.cat([p.detach().double().flatten() for p in module.parameters()])
+                bound = 1 / hidden**0.5
+                ratio = float(values.pow(2).mean()) / (bound**2 / 3)
+                largest = float(values.abs().max())
+                slack = 6 * (0.8 / values.numel()) ** 0.5
+                ok = largest <= bound * (1 + 1e-6) and abs(ratio - 1) <= slack
+                assert ok, (
+                    f"{name}'s parameters reach {largest:.3g} with a mean square {ratio:.3g} "
+                    f"times bound^2 / 3; init_like_torch draws them uniformly in +-1/sqrt("
+                    f"{hidden}) = +-{bound:.3g}: call it at the end of __init__"
                 )
 
 

@@ -34,6 +34,13 @@ class _Sigmoid(torch.autograd.Function):
 '''
 
 WRONG: dict[str, Edits] = {
+    "init_randn": [
+        _header("WRONG ON PURPOSE (grader test fixture): the cells' parameters are drawn from N(0, 1) instead of init_like_torch."),
+        (
+            "    def reset_parameters(self) -> None:\n        \"\"\"Every parameter uniform in [-1/sqrt(hidden_size), 1/sqrt(hidden_size)], like torch.\"\"\"\n        init_like_torch(self, self.hidden_size)\n\n    def _zeros",
+            "    def reset_parameters(self) -> None:\n        \"\"\"Every parameter uniform in [-1/sqrt(hidden_size), 1/sqrt(hidden_size)], like torch.\"\"\"\n        for p in self.parameters():  # BUG: N(0, 1), not init_like_torch\n            nn.init.normal_(p)\n\n    def _zeros",
+        ),
+    ],
     "lstm_cell_function_only_wrong": [
         _header(
             "WRONG ON PURPOSE (grader test fixture): the classes use a private correct cell, while the module-level lstm_cell the skeleton asks for forgets bias_hh."
