@@ -42,6 +42,7 @@ COMMAND_MODULES: dict[str, str] = {
     "question": "course.commands.question",
     "export": "course.commands.transfer",
     "import": "course.commands.transfer",
+    "cohort": "course.commands.cohort",
 }
 """Each subcommand's name and the module whose ``COMMANDS`` list defines it."""
 

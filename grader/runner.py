@@ -25,11 +25,12 @@ for the project's tests.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import hashlib
 import json
 import tempfile
 import time
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -247,6 +248,7 @@ def grade(
     skip: Collection[str] = (),
     sandbox: str = "none",
     hidden: Sequence[Path] = (),
+    env: Mapping[str, str] | None = None,
 ) -> GradeReport:
     """Run the assignment's hidden suite against ``submission`` and score it.
 
@@ -261,6 +263,8 @@ def grade(
         sandbox: ``bwrap`` or ``none`` (already resolved, see :func:`grader.sandbox.resolve`).
         hidden: Files and folders the child must not see besides the solutions (the tracker's
             database); hidden only by ``bwrap``.
+        env: Variables set in the grading child on top of its scrubbed environment (a cohort
+            worker's ``OMP_NUM_THREADS`` and ``CUDA_VISIBLE_DEVICES``).
 
     Returns:
         The report; every check of the suite appears, run or not.
@@ -281,6 +285,8 @@ def grade(
     state = _Attempt()
     notes: list[str] = []
     jail = jail_for(spec, submission, sandbox, hidden)
+    if env:
+        jail = dataclasses.replace(jail, env={**jail.env, **env})
     with tempfile.TemporaryDirectory(prefix="course-grade-") as tmp:
         workdir = Path(tmp) / "work"
         workdir.mkdir()

@@ -1,0 +1,115 @@
+"""Rendering for `course cohort`: the live progress bar and the summary table."""
+
+from __future__ import annotations
+
+import threading
+from types import TracebackType
+
+from rich import box
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TaskID,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
+from rich.table import Table
+from rich.text import Text
+
+from course.app.cohort import CohortPlan, CohortResult, CohortSummary
+from course.render.format import format_score
+
+
+class CohortProgress:
+    """A rich progress bar: done / total, failures so far (not full marks) and the ETA.
+
+    Use as a context manager; pass :meth:`start` as ``on_start`` and the object itself as
+    ``on_result`` (results arrive from worker threads; rich's progress is thread-safe, and a
+    lock guards the counts).
+    """
+
+    def __init__(self, console: Console) -> None:
+        self._console = console
+        self._progress = Progress(
+            TextColumn("{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("{task.fields[failures]} not full marks"),
+            TimeElapsedColumn(),
+            TextColumn("ETA"),
+            TimeRemainingColumn(),
+            console=console,
+            transient=True,
+        )
+        self._task: TaskID | None = None
+        self._failures = 0
+        self._lock = threading.Lock()
+
+    def __enter__(self) -> CohortProgress:
+        return self  # the bar starts with the plan, so an error before it prints alone
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        value: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        if self._task is not None:
+            self._progress.stop()
+
+    def start(self, plan: CohortPlan) -> None:
+        """Show the plan's line and the bar over the submissions to grade."""
+        skipped = plan.total - plan.todo
+        self._console.print(
+            f"{plan.todo} to grade ({skipped} already in the gradebook), {plan.workers} "
+            f"worker{'s' if plan.workers != 1 else ''}, {plan.device}, {plan.profile} "
+            f"profile, sandbox {plan.sandbox}",
+            highlight=False,
+        )
+        self._task = self._progress.add_task("grading", total=plan.todo, failures=0)
+        self._progress.start()
+
+    def __call__(self, result: CohortResult) -> None:
+        with self._lock:
+            if result.score < result.max_score:
+                self._failures += 1
+            if self._task is not None:
+                self._progress.update(self._task, advance=1, failures=self._failures)
+
+
+def summary_table(summary: CohortSummary) -> Table:
+    """One row per student: score, status and what went wrong."""
+    table = Table(
+        title=f"{summary.assignment}: {len(summary.results)} submissions",
+        box=box.SIMPLE_HEAVY,
+        title_justify="left",
+    )
+    table.add_column("Student")
+    table.add_column("Score", justify="right", no_wrap=True)
+    table.add_column("Status", no_wrap=True)
+    table.add_column("Note", ratio=1)
+    for r in summary.results:
+        note = r.problem
+        if r.report is not None:
+            failing = [c.id for c in r.report.checks if not c.passed]
+            listed = ", ".join(failing[:3]) + (
+                f" and {len(failing) - 3} more" if len(failing) > 3 else ""
+            )
+            note = r.report.note or (f"failed: {listed}" if failing else "")
+        style = "green" if r.score >= r.max_score else "red"
+        table.add_row(
+            Text(r.student),
+            Text(format_score(r.score, r.max_score), style=style),
+            r.status,
+            Text(note),
+        )
+    return table
+
+
+def summary_line(summary: CohortSummary) -> str:
+    """``2 graded, 1 skipped (already graded), 0 missing``."""
+    graded, missing, skipped = (summary.count(s) for s in ("graded", "missing", "skipped"))
+    return f"{graded} graded, {skipped} skipped (already graded), {missing} missing"
