@@ -20,12 +20,14 @@ others. This module never stores or prints: the app layer stores each result as 
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import os
 import queue
 import shutil
 import stat
 import tempfile
 import threading
+import tokenize
 import zipfile
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -55,6 +57,8 @@ class Submission:
             there is one.
         own_folder: The file lies in the student's own folder, so the ``.py`` files beside it
             are the student's helper modules (copied with it); ``False`` for ``<student>.py``.
+        normalised: SHA-256 of the source without comments, blank lines and spacing
+            (:func:`normalised_digest`): equal for copies that differ only in those.
     """
 
     student: str
@@ -62,6 +66,7 @@ class Submission:
     sha256: str = ""
     problem: str = ""
     own_folder: bool = False
+    normalised: str = ""
 
 
 @dataclass(frozen=True)
@@ -123,7 +128,25 @@ def find_submissions(source: Path, module: str, unpack_to: Path) -> list[Submiss
 
 
 def _submission(student: str, path: Path, own_folder: bool = False) -> Submission:
-    return Submission(student, path, sha256_file(path), own_folder=own_folder)
+    return Submission(
+        student, path, sha256_file(path), own_folder=own_folder, normalised=normalised_digest(path)
+    )
+
+
+def normalised_digest(path: Path) -> str:
+    """SHA-256 of a Python file's tokens without comments, blank lines and spacing.
+
+    Two submissions that differ only in comments, blank lines or the spaces between tokens get
+    the same digest (renamed variables do not). A file that does not tokenize (a syntax
+    error) gets the digest of its bytes.
+    """
+    skip = {tokenize.COMMENT, tokenize.NL, tokenize.ENCODING}
+    try:
+        with path.open("rb") as handle:
+            tokens = [t.string for t in tokenize.tokenize(handle.readline) if t.type not in skip]
+    except (tokenize.TokenError, SyntaxError, UnicodeDecodeError):
+        return sha256_file(path)
+    return hashlib.sha256("\x00".join(tokens).encode("utf-8")).hexdigest()
 
 
 def _in_folder(folder: Path, module: str) -> Submission:

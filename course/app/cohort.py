@@ -190,7 +190,7 @@ def run_cohort(
         def done_one(sub: Submission, report: GradeReport | None, problem: str) -> None:
             total = report.max_score if report else SUITE_POINTS
             with closing(gradebook.open_gradebook(gradebook_path)) as db:
-                gradebook.store(db, key(sub), report, problem, total)
+                gradebook.store(db, key(sub), report, problem, total, sub.normalised)
             result = CohortResult(
                 sub.student,
                 "graded" if report else "missing",

@@ -37,6 +37,7 @@ def _create(db: Database) -> None:
             assignment TEXT NOT NULL,
             student TEXT NOT NULL CHECK (student <> ''),
             sha256 TEXT NOT NULL,
+            normalised_sha256 TEXT NOT NULL,
             profile TEXT NOT NULL,
             device TEXT NOT NULL,
             grader_version TEXT NOT NULL,
@@ -110,12 +111,14 @@ class Entry:
         report: The grade report; ``None`` when there was nothing to grade.
         problem: Why there was nothing to grade; ``""`` otherwise.
         max_score: Points available (the report's, or the assignment's for a missing one).
+        normalised: The source's digest without comments and spacing; ``""`` without a file.
     """
 
     student: str
     report: GradeReport | None
     problem: str
     max_score: float
+    normalised: str = ""
 
 
 def open_gradebook(path: Path) -> Database:
@@ -143,7 +146,12 @@ def graded_keys(db: Database) -> set[Key]:
 
 
 def store(
-    db: Database, key: Key, report: GradeReport | None, problem: str, max_score: float
+    db: Database,
+    key: Key,
+    report: GradeReport | None,
+    problem: str,
+    max_score: float,
+    normalised: str = "",
 ) -> int:
     """Store one attempt and its checks in one transaction; returns the attempt's id.
 
@@ -153,6 +161,8 @@ def store(
         report: The report; ``None`` when there was nothing to grade.
         problem: Why there was nothing to grade (``""`` with a report).
         max_score: The assignment's points, stored for a missing submission.
+        normalised: The source's digest without comments and spacing (identical-submission
+            groups); ``""`` without a file.
 
     Raises:
         StoreError: SQLite could not write; nothing of the attempt is stored.
@@ -162,6 +172,7 @@ def store(
         "assignment": key.assignment,
         "student": key.student,
         "sha256": key.sha256,
+        "normalised_sha256": normalised,
         "profile": key.profile,
         "device": key.device,
         "grader_version": key.grader_version,
@@ -241,6 +252,7 @@ def assignments(db: Database) -> list[str]:
 def _entry(db: Database, row: dict[str, object]) -> Entry:
     if row["problem"]:
         return Entry(str(row["student"]), None, str(row["problem"]), float(str(row["max_score"])))
+    normalised = str(row["normalised_sha256"])
     checks = [
         CheckResult(
             id=c["check_id"],
@@ -269,4 +281,4 @@ def _entry(db: Database, row: dict[str, object]) -> Entry:
         sandbox=str(row["sandbox"]),
         tampered=bool(row["tampered"]),
     )
-    return Entry(str(row["student"]), report, "", report.max_score)
+    return Entry(str(row["student"]), report, "", report.max_score, normalised)

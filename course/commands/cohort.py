@@ -9,9 +9,16 @@ from rich.console import Console
 
 from course.app.cohort import run_cohort
 from course.app.cohort_export import export
+from course.app.cohort_stats import cohort_stats
 from course.commands.context import private_paths
 from course.commands.options import device_option, profile_option
-from course.render.cohort import CohortProgress, summary_line, summary_table
+from course.render.cohort import (
+    CohortProgress,
+    stats_headline,
+    stats_tables,
+    summary_line,
+    summary_table,
+)
 
 GRADEBOOK = "gradebook.db"
 
@@ -132,6 +139,26 @@ def export_command(
     """Export each student's latest grade from the gradebook."""
     written = export(gradebook_path, fmt, out, assignment=assignment, reveal_hidden=reveal_hidden)
     click.echo(f"Wrote {written.count} students' grades to {written.path}")
+
+
+@cohort_group.command("stats")
+@click.option(
+    "--gradebook",
+    "gradebook_path",
+    type=click.Path(path_type=Path, dir_okay=False, exists=True),
+    default=GRADEBOOK,
+    show_default=True,
+    help="The gradebook to read.",
+)
+@click.option("--assignment", help="Which assignment; needed when the gradebook holds several.")
+def stats_command(gradebook_path: Path, assignment: str | None) -> None:
+    """The score distribution, each check's pass rate, time per submission and identical
+    submissions, from each student's latest attempt."""
+    out = Console(highlight=False)
+    stats = cohort_stats(gradebook_path, assignment)
+    out.print(stats_headline(stats), soft_wrap=True)
+    for table in stats_tables(stats):
+        out.print(table)
 
 
 COMMANDS: list[click.Command] = [cohort_group]

@@ -20,6 +20,7 @@ from rich.table import Table
 from rich.text import Text
 
 from course.app.cohort import CohortPlan, CohortResult, CohortSummary
+from course.app.cohort_stats import CohortStats
 from course.render.format import format_score
 
 
@@ -113,3 +114,46 @@ def summary_line(summary: CohortSummary) -> str:
     """``2 graded, 1 skipped (already graded), 0 missing``."""
     graded, missing, skipped = (summary.count(s) for s in ("graded", "missing", "skipped"))
     return f"{graded} graded, {skipped} skipped (already graded), {missing} missing"
+
+
+def stats_headline(stats: CohortStats) -> str:
+    """``resnet: 4 students, 3 graded, mean 65.0/100; 1.0 s median, 1.0 s longest``."""
+    return (
+        f"{stats.assignment}: {stats.students} students, {stats.graded} graded, mean "
+        f"{stats.mean:.1f}/{stats.max_score:g}; {stats.median_s:.1f} s median, "
+        f"{stats.max_s:.1f} s longest"
+    )
+
+
+def stats_tables(stats: CohortStats, width: int = 40) -> list[Table]:
+    """The score histogram (bars of ``#`` up to ``width``), the checks' pass rates (lowest
+    first) and the groups of identical submissions."""
+    hist = Table(title="Scores", box=box.SIMPLE, title_justify="left")
+    hist.add_column("Score", justify="right", no_wrap=True)
+    hist.add_column("Students", justify="right")
+    hist.add_column("")
+    peak = max((count for _, _, count in stats.bins), default=0) or 1
+    for i, (low, high, count) in enumerate(stats.bins):
+        right = "]" if i == len(stats.bins) - 1 else ")"
+        hist.add_row(f"[{low:g}, {high:g}{right}", str(count), "#" * round(width * count / peak))
+    rates = Table(title="Pass rate of each check", box=box.SIMPLE, title_justify="left")
+    rates.add_column("Check")
+    rates.add_column("Passed", justify="right", no_wrap=True)
+    rates.add_column("Rate", justify="right", no_wrap=True)
+    for rate in sorted(stats.checks, key=lambda r: (r.passed / r.graded, r.id)):
+        rates.add_row(
+            Text(rate.title),
+            f"{rate.passed}/{rate.graded}",
+            f"{100 * rate.passed / rate.graded:.0f} %",
+        )
+    same = Table(
+        title="Identical submissions (comments and spacing ignored)",
+        box=box.SIMPLE,
+        title_justify="left",
+    )
+    same.add_column("Students")
+    for group in stats.identical:
+        same.add_row(Text(", ".join(group)))
+    if not stats.identical:
+        same.add_row(Text("none", style="dim"))
+    return [hist, rates, same]

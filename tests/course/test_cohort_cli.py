@@ -243,3 +243,22 @@ def test_bad_usage_exits_2(runner: CliRunner, subs: Path, tmp_path: Path) -> Non
         == f"Error: pass --assignment: the gradebook holds no grades: {empty}. "
         "e.g. --assignment resnet\n"
     )
+
+
+def test_stats_show_the_distribution_rates_and_copies(
+    runner: CliRunner, subs: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(cohort, "grade", _fake_grade([]))
+    (subs / "dan.py").write_text("good   # my own work\n\n", encoding="utf-8")
+    book = tmp_path / "gb.db"
+    args = ["cohort", "grade", "resnet", str(subs), "--gradebook", str(book), "--sandbox", "none"]
+    assert runner.invoke(cli, args).exit_code == 1
+    result = runner.invoke(cli, ["cohort", "stats", "--gradebook", str(book)])
+    assert result.exit_code == 0, result.output
+    lines = [" ".join(line.split()) for line in result.stdout.splitlines() if line.strip()]
+    assert lines[0] == "resnet: 4 students, 3 graded, mean 65.0/100; 1.0 s median, 1.0 s longest"
+    assert f"[0, 10) 1 {'#' * 20}" in lines  # the bars: 40 wide at the peak
+    assert f"[60, 70) 1 {'#' * 20}" in lines
+    assert f"[90, 100] 2 {'#' * 40}" in lines
+    assert "Accuracy 2/3 67 %" in lines and "Shapes 3/3 100 %" in lines
+    assert lines[-1] == "ann, dan"

@@ -9,7 +9,13 @@ from pathlib import Path
 import pytest
 
 from core.errors import UsageError
-from grader.cohort import Submission, find_submissions, grade_cohort, workers_for
+from grader.cohort import (
+    Submission,
+    find_submissions,
+    grade_cohort,
+    normalised_digest,
+    workers_for,
+)
 from grader.exports import csv_header, csv_row, feedback_markdown, gradescope_results
 from grader.results import CheckResult, GradeReport
 from grader.runner import sha256_file
@@ -279,3 +285,13 @@ def test_csv_rows_and_feedback() -> None:
         "| Secret | 0 / 3 | failed |\n"
         "| Training | 0 / 2 | timed out: ran past 60 s |\n"
     )
+
+
+def test_the_normalised_digest_ignores_comments_and_spacing(tmp_path: Path) -> None:
+    one = _write(tmp_path / "one.py", "def f(x):\n    return x+1\n")
+    two = _write(tmp_path / "two.py", "# mine\n\ndef f( x ):   # really\n    return x + 1\n\n")
+    other = _write(tmp_path / "other.py", "def f(y):\n    return y + 1\n")
+    broken = _write(tmp_path / "broken.py", "def f(:\n  '''\n")
+    assert normalised_digest(one) == normalised_digest(two)
+    assert normalised_digest(one) != normalised_digest(other)
+    assert normalised_digest(broken) == sha256_file(broken)
