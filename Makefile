@@ -83,6 +83,19 @@ demo: setup
 	$(DEMO_ENV) $(COURSE) report weekly --format markdown | tee $(DEMO)/weekly.md
 	$(DEMO_ENV) $(COURSE) report streak
 	$(DEMO_ENV) $(COURSE) export --out $(DEMO)/export.json
+	@echo; echo "== course cohort grade lstm: six students (the solution, the skeleton, two wrong, a hang, a crash), 2 workers"
+	mkdir -p $(DEMO)/cohort/dana
+	cp solutions/lstm.py $(DEMO)/cohort/alice.py
+	cp assignments/lstm/lstm.py $(DEMO)/cohort/bob.py
+	sed 's/    g = torch.tanh(g)/    g = torch.sigmoid(g)/' solutions/lstm.py > $(DEMO)/cohort/carol.py
+	sed 's/    h = o \* torch.tanh(c)/    h = o * c/' solutions/lstm.py > $(DEMO)/cohort/dana/lstm.py
+	printf 'import time\nwhile True:\n    time.sleep(1)\n' > $(DEMO)/cohort/erin.py
+	printf 'import os\nos._exit(139)\n' > $(DEMO)/cohort/fred.py
+	$(DEMO_ENV) $(COURSE) cohort grade lstm $(DEMO)/cohort --workers 2 --timeout-s 90 --gradebook $(DEMO)/gradebook.db --sandbox $$(command -v bwrap >/dev/null && echo bwrap || echo none)
+	$(DEMO_ENV) $(COURSE) cohort export --gradebook $(DEMO)/gradebook.db --format csv --out $(DEMO)/grades.csv
+	cat $(DEMO)/grades.csv
+	$(DEMO_ENV) $(COURSE) cohort export --gradebook $(DEMO)/gradebook.db --format gradescope --out $(DEMO)/gradescope
+	$(DEMO_ENV) $(COURSE) cohort stats --gradebook $(DEMO)/gradebook.db
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .

@@ -23,6 +23,9 @@ from course.app.cohort import CohortPlan, CohortResult, CohortSummary
 from course.app.cohort_stats import CohortStats
 from course.render.format import format_score
 
+NOTE_CHARS = 100
+"""The longest note a summary row shows (the gradebook and the exports keep it whole)."""
+
 
 class CohortProgress:
     """A rich progress bar: done / total, failures so far (not full marks) and the ETA.
@@ -100,6 +103,8 @@ def summary_table(summary: CohortSummary) -> Table:
                 f" and {len(failing) - 3} more" if len(failing) > 3 else ""
             )
             note = r.report.note or (f"failed: {listed}" if failing else "")
+        if len(note) > NOTE_CHARS:
+            note = note[: NOTE_CHARS - 1].rstrip() + "…"
         style = "green" if r.score >= r.max_score else "red"
         table.add_row(
             Text(r.student),
