@@ -58,18 +58,7 @@ def export(
     if fmt not in FORMATS:
         raise UsageError("unknown export format", fmt, f"use one of {', '.join(FORMATS)}")
     with closing(gradebook.open_gradebook(gradebook_path)) as db:
-        held = gradebook.assignments(db)
-        if assignment is None:
-            if len(held) != 1:
-                raise UsageError(
-                    "pass --assignment: the gradebook holds "
-                    + (", ".join(held) if held else "no grades"),
-                    str(gradebook_path),
-                    "e.g. --assignment resnet",
-                )
-            assignment = held[0]
-        elif assignment not in held:
-            raise UsageError("the gradebook holds no grades of", assignment, "check the name")
+        assignment = gradebook.pick_assignment(db, assignment, gradebook_path)
         entries = gradebook.latest(db, assignment)
     try:
         if fmt == "csv":

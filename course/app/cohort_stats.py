@@ -13,7 +13,6 @@ from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 
-from core.errors import UsageError
 from course.app import gradebook
 
 
@@ -72,15 +71,7 @@ def cohort_stats(gradebook_path: Path, assignment: str | None = None) -> CohortS
         StoreError: the gradebook cannot be read.
     """
     with closing(gradebook.open_gradebook(gradebook_path)) as db:
-        held = gradebook.assignments(db)
-        if assignment is None and len(held) == 1:
-            assignment = held[0]
-        if assignment is None or assignment not in held:
-            raise UsageError(
-                "pass --assignment: the gradebook holds " + (", ".join(held) or "no grades"),
-                assignment if assignment is not None else str(gradebook_path),
-                "e.g. --assignment resnet",
-            )
+        assignment = gradebook.pick_assignment(db, assignment, gradebook_path)
         entries = gradebook.latest(db, assignment)
     reports = [e.report for e in entries if e.report is not None]
     total = max((e.max_score for e in entries), default=100.0)

@@ -24,7 +24,7 @@ from pathlib import Path
 from sqlite_utils import Database
 
 from core.clock import utc_timestamp
-from core.errors import StoreError
+from core.errors import StoreError, UsageError
 from grader.results import CheckResult, GradeReport
 from tracker.store import insert, open_db, transaction
 
@@ -247,6 +247,25 @@ def assignments(db: Database) -> list[str]:
     """The assignments the gradebook holds attempts of, sorted."""
     rows = db.execute("SELECT DISTINCT assignment FROM cohort_attempts ORDER BY 1").fetchall()
     return [str(r[0]) for r in rows]
+
+
+def pick_assignment(db: Database, assignment: str | None, path: Path) -> str:
+    """``assignment`` when the gradebook holds it, or the only one it holds when ``None``.
+
+    Raises:
+        UsageError: the gradebook holds no grades of ``assignment``, or several assignments and
+            none was named.
+    """
+    held = assignments(db)
+    if assignment is None and len(held) == 1:
+        return held[0]
+    if assignment is None or assignment not in held:
+        raise UsageError(
+            "pass --assignment: the gradebook holds " + (", ".join(held) or "no grades"),
+            assignment if assignment is not None else str(path),
+            "e.g. --assignment resnet",
+        )
+    return assignment
 
 
 def _entry(db: Database, row: dict[str, object]) -> Entry:

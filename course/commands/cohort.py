@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import click
 from rich.console import Console
 
 from course.app.cohort import run_cohort
-from course.app.cohort_export import export
+from course.app.cohort_export import FORMATS, export
 from course.app.cohort_stats import cohort_stats
 from course.commands.context import private_paths
 from course.commands.options import device_option, profile_option
@@ -21,6 +22,22 @@ from course.render.cohort import (
 )
 
 GRADEBOOK = "gradebook.db"
+
+
+def _read_options(command: Callable[..., None]) -> Callable[..., None]:
+    """``--gradebook FILE`` (an existing one) and ``--assignment NAME``, for the commands that
+    read a gradebook."""
+    command = click.option(
+        "--assignment", help="Which assignment; needed when the gradebook holds several."
+    )(command)
+    return click.option(
+        "--gradebook",
+        "gradebook_path",
+        type=click.Path(path_type=Path, dir_okay=False, exists=True),
+        default=GRADEBOOK,
+        show_default=True,
+        help="The gradebook to read.",
+    )(command)
 
 
 @click.group("cohort")
@@ -105,19 +122,11 @@ def grade_command(
 
 
 @cohort_group.command("export")
-@click.option(
-    "--gradebook",
-    "gradebook_path",
-    type=click.Path(path_type=Path, dir_okay=False, exists=True),
-    default=GRADEBOOK,
-    show_default=True,
-    help="The gradebook to read.",
-)
-@click.option("--assignment", help="Which assignment; needed when the gradebook holds several.")
+@_read_options
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["csv", "gradescope", "json", "feedback"]),
+    type=click.Choice(FORMATS),
     required=True,
     help="csv: grades.csv; gradescope: OUT/<student>/results.json; "
     "json: one file; feedback: OUT/<student>.md.",
@@ -142,15 +151,7 @@ def export_command(
 
 
 @cohort_group.command("stats")
-@click.option(
-    "--gradebook",
-    "gradebook_path",
-    type=click.Path(path_type=Path, dir_okay=False, exists=True),
-    default=GRADEBOOK,
-    show_default=True,
-    help="The gradebook to read.",
-)
-@click.option("--assignment", help="Which assignment; needed when the gradebook holds several.")
+@_read_options
 def stats_command(gradebook_path: Path, assignment: str | None) -> None:
     """The score distribution, each check's pass rate, time per submission and identical
     submissions, from each student's latest attempt."""

@@ -21,6 +21,7 @@ from grader.results import CheckResult, GradeReport
 from grader.runner import sha256_file
 from grader.sandbox import bwrap_problem
 from grader.spec import AssignmentSpec, parse_spec
+from tests.grader.test_runner import SPEC_YAML  # the same fake assignment
 
 # --- finding submissions ------------------------------------------------------------------------
 
@@ -139,18 +140,6 @@ def test_bad_worker_counts_are_usage_errors() -> None:
 
 
 # --- the pool, on a fake assignment (no torch in its children) ----------------------------------
-
-SPEC_YAML = """\
-title: Fake assignment for the cohort's tests
-topic: Testing
-module: fake.py
-timeout_s: 60
-check_timeout_s: 3
-memory_mb: 8192
-profiles:
-  quick: {steps: 1, batch_size: 1, lr: 0.1, threshold: 0.5}
-  full: {steps: 2, batch_size: 1, lr: 0.1, threshold: 0.5}
-"""
 
 SUITE = """\
 import os
