@@ -43,6 +43,8 @@ COMMAND_MODULES: dict[str, str] = {
     "export": "course.commands.transfer",
     "import": "course.commands.transfer",
     "cohort": "course.commands.cohort",
+    "autograder": "course.commands.autograder",
+    "autograder-run": "course.commands.autograder",
 }
 """Each subcommand's name and the module whose ``COMMANDS`` list defines it."""
 

@@ -118,7 +118,7 @@ def find_submissions(source: Path, module: str, unpack_to: Path) -> list[Submiss
         if entry.is_file() and entry.suffix == ".py":
             found[entry.stem] = _submission(entry.stem, entry)
         elif entry.is_dir():
-            found[entry.name] = _in_folder(entry, module)
+            found[entry.name] = find_in_folder(entry, module)
     if not found:
         raise UsageError(
             "no submissions found", str(source),
@@ -149,7 +149,9 @@ def normalised_digest(path: Path) -> str:
     return hashlib.sha256("\x00".join(tokens).encode("utf-8")).hexdigest()
 
 
-def _in_folder(folder: Path, module: str) -> Submission:
+def find_in_folder(folder: Path, module: str) -> Submission:
+    """The submission in one student's folder: the shallowest ``module`` below it (two at the
+    same depth: ambiguous, a row with a ``problem``; none: a row with a ``problem``)."""
     matches = sorted(
         (p for p in folder.rglob(module) if p.is_file()), key=lambda p: (len(p.parts), str(p))
     )
