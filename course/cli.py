@@ -45,6 +45,7 @@ COMMAND_MODULES: dict[str, str] = {
     "cohort": "course.commands.cohort",
     "autograder": "course.commands.autograder",
     "autograder-run": "course.commands.autograder",
+    "verify": "course.commands.verify",
 }
 """Each subcommand's name and the module whose ``COMMANDS`` list defines it."""
 
