@@ -17,7 +17,7 @@ $(PY):
 # torch first, so pip never resolves `torch>=2.2` to the multi-GB CUDA build.
 $(VENV)/.installed: pyproject.toml | $(PY)
 	$(PY) -c "import torch" 2>/dev/null || $(PY) -m pip install -q torch==2.13.0
-	$(PY) -m pip install -q -e '.[dev]'
+	$(PY) -m pip install -q -e '.[dev,cluster]'
 	touch $@
 
 # Fashion-MNIST: already found? else Debian's package where apt can run, else download.

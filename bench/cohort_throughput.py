@@ -1,7 +1,7 @@
 """Cohort grading throughput: the same submissions graded with 1 and with 2 workers.
 
     python bench/cohort_throughput.py [--assignment lstm] [--count 12] [--workers 1 2]
-                                      [--sandbox bwrap]
+                                      [--sandbox bwrap] [--ray]
 
 Makes ``count`` submissions of the assignment (half the solution, a quarter the skeleton, a
 quarter the solution with one line broken, each with a comment of its own so every file
@@ -42,6 +42,9 @@ def main() -> None:
     parser.add_argument("--count", type=int, default=12)
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 2])
     parser.add_argument("--sandbox", default="bwrap", choices=["bwrap", "none"])
+    parser.add_argument(
+        "--ray", action="store_true", help="also grade them as Ray tasks of 1 CPU each"
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="cohort-bench-") as tmp:
         subs = Path(tmp) / "subs"
@@ -59,6 +62,20 @@ def main() -> None:
                 f"{workers} worker(s): {times[workers]:.1f} s for {args.count} submissions, "
                 f"{60 * args.count / times[workers]:.2f} per minute; scores {scores}"
             )
+        if args.ray:
+            start = time.perf_counter()
+            summary = run_cohort(
+                args.assignment, subs, gradebook_path=Path(tmp) / "gb-ray.db", device="cpu",
+                sandbox=args.sandbox, backend="ray", task_cpus=1,
+            )  # fmt: skip
+            ray_s = time.perf_counter() - start
+            scores = sorted(r.score for r in summary.results)
+            print(
+                f"ray, 1-CPU tasks: {ray_s:.1f} s, {60 * args.count / ray_s:.2f} per minute; "
+                f"scores {scores}"
+            )
+            if 2 in times:
+                print(f"ray / local pool of 2: {ray_s / times[2]:.2f}")
         base = min(times)
         for workers, seconds in times.items():
             if workers != base:

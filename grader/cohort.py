@@ -287,7 +287,7 @@ def grade_cohort(
             except queue.Empty:
                 return
             try:
-                report, why = _grade_one(
+                report, why = grade_submission(
                     spec, submission, worker, device, profile, sandbox, timeout_s, hidden
                 )
                 with lock:
@@ -309,7 +309,7 @@ def grade_cohort(
         raise failures[0]
 
 
-def _grade_one(
+def grade_submission(
     spec: AssignmentSpec,
     submission: Submission,
     worker: Worker,
@@ -319,6 +319,11 @@ def _grade_one(
     timeout_s: float | None,
     hidden: Sequence[Path],
 ) -> tuple[GradeReport | None, str]:
+    """Grade one submission on a private copy of its files, as ``worker``'s child.
+
+    Returns:
+        The report and ``""``; or ``None`` and why there is nothing to grade.
+    """
     if submission.path is None:
         return None, submission.problem
     with tempfile.TemporaryDirectory(prefix="course-cohort-") as tmp:

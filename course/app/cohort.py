@@ -66,6 +66,7 @@ class CohortPlan:
         device: ``cpu`` or ``cuda``.
         profile: ``quick`` or ``full``.
         sandbox: ``bwrap`` or ``none``.
+        backend: ``local`` or ``ray``.
     """
 
     total: int
@@ -74,6 +75,7 @@ class CohortPlan:
     device: str
     profile: str
     sandbox: str
+    backend: str = "local"
 
 
 @dataclass
@@ -110,6 +112,10 @@ def run_cohort(
     on_start: Callable[[CohortPlan], None] | None = None,
     on_result: Callable[[CohortResult], None] | None = None,
     private: Sequence[Path] = (),
+    backend: str = "local",
+    ray_address: str | None = None,
+    task_cpus: float = 1.0,
+    task_gpus: float | None = None,
 ) -> CohortSummary:
     """Grade every submission of assignment ``name`` in ``source`` into the gradebook.
 
@@ -129,6 +135,12 @@ def run_cohort(
         on_result: Called with each result as it is stored (from the thread that graded it).
         private: More paths no grading child may see (the tracker's database); the
             submissions, the gradebook and its ``-wal`` / ``-shm`` files are always hidden.
+        backend: ``local`` (a pool of ``workers`` threads here) or ``ray`` (one Ray task per
+            submission, :mod:`grader.cohort_ray`; ``workers`` and ``per_gpu`` are then unused).
+        ray_address: The Ray cluster (``auto``, ``host:6379``); a local one when ``None``.
+        task_cpus: CPUs each Ray task asks for.
+        task_gpus: GPUs each Ray task asks for (fractions share a GPU); 1 on CUDA, 0 on the
+            CPU when ``None``.
 
     Returns:
         The summary, every submission found in it.
@@ -141,6 +153,8 @@ def run_cohort(
         StoreError: the gradebook cannot be opened or written.
     """
     spec = load_assignment(name)
+    if backend not in ("local", "ray"):
+        raise UsageError("unknown backend", backend, "use local or ray")
     if sandbox not in ("bwrap", "none"):
         raise UsageError("a cohort run needs --sandbox bwrap or none", sandbox, "pass bwrap")
     if timeout_s is not None and timeout_s <= 0:
@@ -181,7 +195,9 @@ def run_cohort(
                 total = entry.max_score if entry else SUITE_POINTS
                 summary.results.append(CohortResult(sub.student, "skipped", score, total))
         if on_start is not None:
-            plan = CohortPlan(len(submissions), len(todo), len(pool), resolved, chosen, jail.kind)
+            plan = CohortPlan(
+                len(submissions), len(todo), len(pool), resolved, chosen, jail.kind, backend
+            )
             on_start(plan)
         book = gradebook_path.resolve()
         siblings = sorted(book.parent.glob(glob.escape(book.name) + "*"))  # -wal, -shm, backups
@@ -203,9 +219,19 @@ def run_cohort(
             if on_result is not None:
                 on_result(result)
 
-        grade_cohort(
-            spec, todo, workers=pool, device=resolved, profile=chosen, sandbox=jail.kind,
-            on_done=done_one, timeout_s=timeout_s, hidden=hidden,
-        )  # fmt: skip
+        if backend == "ray":
+            from grader.cohort_ray import grade_cohort_ray
+
+            gpus = task_gpus if task_gpus is not None else (1.0 if resolved == "cuda" else 0.0)
+            grade_cohort_ray(
+                spec, todo, device=resolved, profile=chosen, sandbox=jail.kind,
+                on_done=done_one, num_cpus=task_cpus, num_gpus=gpus, address=ray_address,
+                timeout_s=timeout_s, hidden=hidden,
+            )  # fmt: skip
+        else:
+            grade_cohort(
+                spec, todo, workers=pool, device=resolved, profile=chosen, sandbox=jail.kind,
+                on_done=done_one, timeout_s=timeout_s, hidden=hidden,
+            )  # fmt: skip
     summary.results.sort(key=lambda r: r.student)
     return summary

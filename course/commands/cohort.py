@@ -74,6 +74,18 @@ def cohort_group() -> None:
     show_default=True,
     help="bwrap is required for untrusted code; none grades without a sandbox, with a warning.",
 )
+@click.option(
+    "--backend",
+    type=click.Choice(["local", "ray"]),
+    default="local",
+    show_default=True,
+    help="local: a pool of --workers here; ray: one Ray task per submission (extra 'cluster').",
+)
+@click.option("--ray-address", help="Ray: the cluster (auto, host:6379); a local one if unset.")
+@click.option("--task-cpus", type=float, default=1.0, show_default=True, help="Ray: CPUs per task.")
+@click.option(
+    "--task-gpus", type=float, help="Ray: GPUs per task, fractions share one.  [default: 1 on CUDA]"
+)
 @click.option("--regrade", is_flag=True, help="Grade again what the gradebook already holds.")
 @click.option("--timeout-s", type=float, help="Wall-clock limit per submission, in seconds.")
 @click.pass_context
@@ -87,6 +99,10 @@ def grade_command(
     profile: str | None,
     gradebook_path: Path,
     sandbox: str,
+    backend: str,
+    ray_address: str | None,
+    task_cpus: float,
+    task_gpus: float | None,
     regrade: bool,
     timeout_s: float | None,
 ) -> None:
@@ -112,6 +128,10 @@ def grade_command(
             on_start=progress.start,
             on_result=progress,
             private=private_paths(),
+            backend=backend,
+            ray_address=ray_address,
+            task_cpus=task_cpus,
+            task_gpus=task_gpus,
         )
     if summary.warning:
         err.print(f"Warning: {summary.warning}", soft_wrap=True)

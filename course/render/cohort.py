@@ -67,10 +67,14 @@ class CohortProgress:
     def start(self, plan: CohortPlan) -> None:
         """Show the plan's line and the bar over the submissions to grade."""
         skipped = plan.total - plan.todo
+        pool = (
+            "Ray tasks"
+            if plan.backend == "ray"
+            else f"{plan.workers} worker{'s' if plan.workers != 1 else ''}"
+        )
         self._console.print(
-            f"{plan.todo} to grade ({skipped} already in the gradebook), {plan.workers} "
-            f"worker{'s' if plan.workers != 1 else ''}, {plan.device}, {plan.profile} "
-            f"profile, sandbox {plan.sandbox}",
+            f"{plan.todo} to grade ({skipped} already in the gradebook), {pool}, "
+            f"{plan.device}, {plan.profile} profile, sandbox {plan.sandbox}",
             highlight=False,
         )
         self._task = self._progress.add_task("grading", total=plan.todo, failures=0)
