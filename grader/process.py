@@ -60,6 +60,10 @@ RUNNING, DONE, STOP = "running", "done", "stop"
 _live: set[int] = set()
 """Pids of the children :func:`run_child` started that still run (never taken for orphans)."""
 
+_spawning = threading.Lock()
+"""Held while a child is started and added to :data:`_live`, and while orphans are swept, so
+that a sweep in one thread never takes another thread's new child for an orphan."""
+
 
 def python_command(module: str, args: Sequence[str]) -> list[str]:
     """``python -m <module> <args> --parent-pid <this pid>``, with this interpreter.
@@ -226,18 +230,19 @@ def run_child(
         sandbox.become_subreaper()
     known = sandbox.children() | _live
     with log.open("wb") as out:
-        proc = subprocess.Popen(
-            command,
-            cwd=workdir,
-            stdin=subprocess.PIPE if channel else subprocess.DEVNULL,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            env=env,
-            start_new_session=True,
-            pass_fds=(channel.child_fd,) if channel else (),
-            preexec_fn=(lambda: limit_memory(limit)) if limit else None,
-        )
-        _live.add(proc.pid)
+        with _spawning:  # no other thread's orphan sweep runs between the fork and the add
+            proc = subprocess.Popen(
+                command,
+                cwd=workdir,
+                stdin=subprocess.PIPE if channel else subprocess.DEVNULL,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                env=env,
+                start_new_session=True,
+                pass_fds=(channel.child_fd,) if channel else (),
+                preexec_fn=(lambda: limit_memory(limit)) if limit else None,
+            )
+            _live.add(proc.pid)
         timed_out = reported = stopped = False
         try:
             if channel is not None:
@@ -266,7 +271,11 @@ def run_child(
             kill_group(proc)
             proc.wait()
             _live.discard(proc.pid)
-            orphans = sandbox.kill_adopted(known, settle_s=0.05) if jail.kind != "bwrap" else []
+            orphans = []
+            if jail.kind != "bwrap":
+                # other threads' children (a cohort's workers) started since are not orphans
+                with _spawning:
+                    orphans = sandbox.kill_adopted(known | _live, settle_s=0.05)
     poll()
     return Outcome(proc.returncode, timed_out, stopped, len(orphans))
 
