@@ -23,7 +23,6 @@ from typing import Any
 
 from core.errors import EnvironmentProblem, UsageError
 from grader.cohort import Done, Submission, Worker, grade_submission
-from grader.results import GradeReport
 from grader.spec import AssignmentSpec
 
 
@@ -36,22 +35,6 @@ def _ray() -> Any:
             "pip install 'course-toolkit[cluster]', or use --backend local",
         ) from exc  # fmt: skip
     return ray
-
-
-def _task(
-    spec: AssignmentSpec,
-    submission: Submission,
-    env: dict[str, str],
-    device: str,
-    profile: str,
-    sandbox: str,
-    timeout_s: float | None,
-    hidden: Sequence[Path],
-) -> tuple[GradeReport | None, str]:
-    """What runs in a Ray worker: one submission, graded as the local pool grades it."""
-    return grade_submission(
-        spec, submission, Worker(0, env), device, profile, sandbox, timeout_s, hidden
-    )
 
 
 def grade_cohort_ray(
@@ -106,10 +89,11 @@ def grade_cohort_ray(
                 "cannot reach the Ray cluster", address or "a local one", str(exc)
             ) from exc
     try:
-        remote = ray.remote(num_cpus=num_cpus, num_gpus=num_gpus, max_retries=0)(_task)
-        env = {"OMP_NUM_THREADS": str(max(1, math.floor(num_cpus)))}
+        # the local pool's per-submission step, as a task
+        remote = ray.remote(num_cpus=num_cpus, num_gpus=num_gpus, max_retries=0)(grade_submission)
+        worker = Worker(0, {"OMP_NUM_THREADS": str(max(1, math.floor(num_cpus)))})
         pending = {
-            remote.remote(spec, s, env, device, profile, sandbox, timeout_s, list(hidden)): s
+            remote.remote(spec, s, worker, device, profile, sandbox, timeout_s, list(hidden)): s
             for s in submissions
         }
         while pending:
