@@ -20,6 +20,7 @@ them; :func:`tracker.grades.record_attempt` refuses to write while there are any
 
 from __future__ import annotations
 
+import glob
 import os
 import re
 import shlex
@@ -181,6 +182,15 @@ def insert(db: Database, table: str, record: dict[str, Any]) -> int:
     if inserted.last_pk is None:  # pragma: no cover - SQLite always gives a rowid table an id
         raise StoreError(f"SQLite gave no id to the new {table} row", record)
     return int(inserted.last_pk)
+
+
+def database_files(path: Path) -> list[Path]:
+    """``path`` and the files beside it that start with its name (``-wal``, ``-shm``,
+    ``-journal``, ``.bak-v*`` backups): what a child running student code must not see."""
+    siblings = (
+        sorted(path.parent.glob(glob.escape(path.name) + "*")) if path.parent.is_dir() else []
+    )
+    return [path, *[p for p in siblings if p != path]]
 
 
 def schema_version(db: Database) -> int:

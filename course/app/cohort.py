@@ -4,7 +4,6 @@ local pool of workers (:mod:`grader.cohort`), store each result the moment it is
 
 from __future__ import annotations
 
-import glob
 import tempfile
 from collections.abc import Callable, Sequence
 from contextlib import closing
@@ -19,6 +18,7 @@ from grader.results import GradeReport
 from grader.runner import default_profile, resolve_device
 from grader.sandbox import resolve
 from grader.spec import load_assignment
+from tracker.store import database_files
 
 SUITE_POINTS = 100.0
 """The points of every suite (its checks add up to 100; the solutions' 100/100 tests assert
@@ -187,21 +187,22 @@ def run_cohort(
         with closing(gradebook.open_gradebook(gradebook_path)) as db:
             done = set() if regrade else gradebook.graded_keys(db)
             stored = {e.student: e for e in gradebook.latest(db, name)}
-        todo = [s for s in submissions if key(s) not in done]
+        todo: list[Submission] = []
         for sub in submissions:
-            if key(sub) in done:
-                entry = stored.get(sub.student)
-                score = entry.report.score if entry and entry.report else 0.0
-                total = entry.max_score if entry else SUITE_POINTS
-                summary.results.append(CohortResult(sub.student, "skipped", score, total))
+            if key(sub) not in done:
+                todo.append(sub)
+                continue
+            entry = stored.get(sub.student)
+            score = entry.report.score if entry and entry.report else 0.0
+            total = entry.max_score if entry else SUITE_POINTS
+            summary.results.append(CohortResult(sub.student, "skipped", score, total))
         if on_start is not None:
             plan = CohortPlan(
                 len(submissions), len(todo), len(pool), resolved, chosen, jail.kind, backend
             )
             on_start(plan)
-        book = gradebook_path.resolve()
-        siblings = sorted(book.parent.glob(glob.escape(book.name) + "*"))  # -wal, -shm, backups
-        hidden = [*private, source.resolve(), book, *siblings, Path(unpack)]
+        book = database_files(gradebook_path.resolve())  # with its -wal, -shm and backups
+        hidden = [*private, source.resolve(), *book, Path(unpack)]
 
         def done_one(sub: Submission, report: GradeReport | None, problem: str) -> None:
             total = report.max_score if report else SUITE_POINTS

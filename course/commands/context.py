@@ -11,7 +11,6 @@ SQLite error escapes the command.
 
 from __future__ import annotations
 
-import glob
 import sqlite3
 from datetime import date, datetime
 from pathlib import Path
@@ -22,7 +21,7 @@ from sqlite_utils import Database
 from core import clock
 from core.errors import CourseError, StoreError
 from grader.workspace import find_workspace
-from tracker.store import damaged_database, open_db, resolve_db_path
+from tracker.store import damaged_database, database_files, open_db, resolve_db_path
 
 _OPENED = "course.store_path"
 """The key of :attr:`click.Context.meta` under which :func:`open_store` keeps the path."""
@@ -50,8 +49,7 @@ def private_paths() -> list[Path]:
         db = store_path()
     except CourseError:
         return []
-    siblings = sorted(db.parent.glob(glob.escape(db.name) + "*")) if db.parent.is_dir() else []
-    return [db, *[p for p in siblings if p != db]]
+    return database_files(db)
 
 
 def open_store() -> Database:
