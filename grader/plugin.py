@@ -103,6 +103,9 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption(
         "--channel", action="store_true", help="read a signed channel's handshake from stdin"
     )
+    group.addoption(
+        "--seed", type=int, default=0, help="seed of every check's torch and training RNGs"
+    )
     group.addoption("--skip-checks", default="", help="comma-separated check ids not to run")
     group.addoption("--parent-pid", help="exit when this process is no longer the parent")
 
@@ -295,6 +298,7 @@ def pytest_runtest_makereport(
             message=message,
             duration_s=round(time.perf_counter() - started, 3),
             tampered=changed,
+            measurement=getattr(item, "_course_measurement", None),
         )
     return report
 
@@ -463,9 +467,33 @@ def progress(request: pytest.FixtureRequest) -> Callable[[int, int], None]:
     return progress_reporter(_recorder(request.config), id=check_id(request.node))
 
 
+@pytest.fixture(scope="session")
+def seed(pytestconfig: pytest.Config) -> int:
+    """The attempt's seed (``--seed``, 0 unless ``course verify --seeds`` asks for others):
+    torch's global seed at the start of every check and the training checks' batch order."""
+    return int(pytestconfig.getoption("--seed"))
+
+
+@pytest.fixture
+def measure(request: pytest.FixtureRequest) -> Callable[..., None]:
+    """``measure(name, value, threshold, higher_is_better=True)`` records what a training
+    check measured, for ``course verify --seeds``; call it before asserting on the value."""
+    item = request.node
+
+    def record(name: str, value: float, threshold: float, higher_is_better: bool = True) -> None:
+        item._course_measurement = {
+            "name": str(name),
+            "value": float(value),
+            "threshold": float(threshold),
+            "higher_is_better": bool(higher_is_better),
+        }
+
+    return record
+
+
 @pytest.fixture(autouse=True)
-def _fixed_seed() -> None:
-    """Every check starts from torch's seed 0, so results repeat.
+def _fixed_seed(seed: int) -> None:
+    """Every check starts from torch's seed (0 by default), so results repeat.
 
     Every suite imports torch when it is collected, so torch is there before any check runs;
     a suite that never imports torch (the runner's own tests) does not pay 2-3 s to import it
@@ -473,4 +501,4 @@ def _fixed_seed() -> None:
     """
     torch = sys.modules.get("torch")
     if torch is not None:
-        torch.manual_seed(0)
+        torch.manual_seed(seed)

@@ -17,6 +17,39 @@ VISIBILITIES: tuple[Visibility, ...] = ("visible", "hidden")
 
 
 @dataclass(frozen=True)
+class Measurement:
+    """What a training check measured and the threshold it held it to.
+
+    Attributes:
+        name: What was measured, e.g. ``"test accuracy"``.
+        value: The measured figure.
+        threshold: The profile's threshold for it.
+        higher_is_better: True for an accuracy or a gain, False for an error such as an MSE.
+    """
+
+    name: str
+    value: float
+    threshold: float
+    higher_is_better: bool = True
+
+    @property
+    def margin(self) -> float:
+        """How far the value is on the good side of the threshold (negative: it fell short)."""
+        gap = self.value - self.threshold
+        return gap if self.higher_is_better else -gap
+
+    def to_json(self) -> dict[str, Any]:
+        """The measurement as the ``--json`` output gives it."""
+        return {
+            "name": self.name,
+            "value": self.value,
+            "threshold": self.threshold,
+            "higher_is_better": self.higher_is_better,
+            "margin": self.margin,
+        }
+
+
+@dataclass(frozen=True)
 class CheckResult:
     """The outcome of one check of a hidden suite.
 
@@ -33,6 +66,8 @@ class CheckResult:
         message: Why it failed, in one or two sentences; empty when passed or hidden.
         hint: What to look at when it fails, from the suite; ``None`` when there is none.
         duration_s: Wall time of the check in seconds.
+        measurement: What a training check measured against its threshold (``None`` for
+            other checks, for hidden ones and when the check stopped before measuring).
     """
 
     id: str
@@ -44,6 +79,7 @@ class CheckResult:
     message: str = ""
     hint: str | None = None
     duration_s: float = 0.0
+    measurement: Measurement | None = None
 
     @property
     def passed(self) -> bool:
@@ -55,7 +91,7 @@ class CheckResult:
         message = self.message
         if self.hint and self.status == "failed" and self.visibility == "visible":
             message = f"{message} Hint: {self.hint}".strip()
-        return {
+        out: dict[str, Any] = {
             "id": self.id,
             "title": self.title,
             "status": self.status,
@@ -64,6 +100,9 @@ class CheckResult:
             "visibility": self.visibility,
             "message": message,
         }
+        if self.measurement is not None:
+            out["measurement"] = self.measurement.to_json()
+        return out
 
 
 @dataclass(frozen=True)

@@ -28,6 +28,7 @@ import contextlib
 import dataclasses
 import hashlib
 import json
+import math
 import tempfile
 import time
 from collections.abc import Callable, Collection, Mapping, Sequence
@@ -51,7 +52,7 @@ from grader.process import (
     python_command,
     run_child,
 )
-from grader.results import CheckResult, GradeReport, Status
+from grader.results import CheckResult, GradeReport, Measurement, Status
 from grader.spec import AssignmentSpec
 from grader.student import clip, printable, where_in_dump
 
@@ -249,6 +250,7 @@ def grade(
     sandbox: str = "none",
     hidden: Sequence[Path] = (),
     env: Mapping[str, str] | None = None,
+    seed: int = 0,
 ) -> GradeReport:
     """Run the assignment's hidden suite against ``submission`` and score it.
 
@@ -265,6 +267,8 @@ def grade(
             database); hidden only by ``bwrap``.
         env: Variables set in the grading child on top of its scrubbed environment (a cohort
             worker's ``OMP_NUM_THREADS`` and ``CUDA_VISIBLE_DEVICES``).
+        seed: torch's seed at the start of every check and the training checks' batch order;
+            other seeds than 0 are for calibrating a profile (``course verify --seeds``).
 
     Returns:
         The report; every check of the suite appears, run or not.
@@ -297,7 +301,7 @@ def grade(
             skipped = ",".join([*skip, *state.results])
             args = _pytest_args(
                 copy.suite, copy.spec_folder, submission, device, profile, workdir,
-                skipped,
+                skipped, seed=seed,
             )  # fmt: skip
             channel = open_channel()
             state.new_child()
@@ -594,6 +598,8 @@ def _pytest_args(
     workdir: Path,
     skip: str,
     events: Path | None = None,
+    *,
+    seed: int = 0,
 ) -> list[str]:
     """pytest's arguments for grading ``submission`` (after ``python -m pytest``): events to
     the file ``events`` (the trusted batch) or, without one, over the signed channel."""
@@ -607,6 +613,8 @@ def _pytest_args(
     args += ["--results", str(events)] if events is not None else ["--channel"]
     if skip:
         args += ["--skip-checks", skip]
+    if seed:
+        args += ["--seed", str(seed)]
     return args
 
 
@@ -690,4 +698,23 @@ def _check(
         message="" if hidden else message,
         hint=None if hidden else meta.get("hint"),
         duration_s=float(result.get("duration_s", 0.0)) if result else 0.0,
+        measurement=None if hidden or result is None else _measurement(result.get("measurement")),
+    )
+
+
+def _measurement(raw: object) -> Measurement | None:
+    """A result event's measurement, or ``None`` when there is none or it is malformed."""
+    if not isinstance(raw, dict):
+        return None
+    try:
+        value, threshold = float(raw["value"]), float(raw["threshold"])
+    except (KeyError, TypeError, ValueError):
+        return None
+    if not math.isfinite(threshold):
+        return None
+    return Measurement(
+        name=printable(str(raw.get("name", "")))[:80],
+        value=value,
+        threshold=threshold,
+        higher_is_better=raw.get("higher_is_better") is not False,
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Literal, overload
@@ -73,6 +74,55 @@ def sandbox_option() -> Callable[[Any], Any]:
         help="Run the student's code under bubblewrap (read-only files, no network, the "
         "tracker and solutions hidden); auto falls back to none, with a warning, where bwrap "
         "cannot run.",
+    )
+
+
+_SEED = re.compile(r"[0-9]+(,[0-9]+)*,?")
+MAX_SEED = 2**31 - 1
+
+
+class _SeedsOption(click.Option):
+    """An option that takes one value or several: ``--seeds 0 1 2`` as well as ``--seeds 0,1,2``.
+
+    Click gives an option a fixed number of values; this one also takes the words after its
+    first value while they are seeds (digits), so the arguments after them stay arguments.
+    """
+
+    def add_to_parser(self, parser: Any, ctx: click.Context) -> None:
+        super().add_to_parser(parser, ctx)
+        for name in self.opts:
+            option = getattr(parser, "_long_opt", {}).get(name)
+            if option is None or not hasattr(option, "process"):
+                continue  # another click: one value, commas still work
+            original = option.process
+
+            def process(value: Any, state: Any, original: Any = original) -> None:
+                words = [str(value)]
+                while state.rargs and _SEED.fullmatch(state.rargs[0]):
+                    words.append(state.rargs.pop(0))
+                original(",".join(words), state)
+
+            option.process = process
+
+
+def _parse_seeds(ctx: click.Context, param: click.Parameter, value: str | None) -> tuple[int, ...]:
+    if value is None:
+        return ()
+    words = [w for w in value.replace(" ", ",").split(",") if w]
+    if not words or not all(w.isascii() and w.isdigit() for w in words):
+        raise click.BadParameter(
+            f"{value!r} is not a list of seeds; give whole numbers such as 0 1 2"
+        )
+    seeds = tuple(dict.fromkeys(int(w) for w in words))
+    if max(seeds) > MAX_SEED:
+        raise click.BadParameter(f"{max(seeds)} is too large a seed; at most {MAX_SEED}")
+    return seeds
+
+
+def seeds_option(help: str) -> Callable[[Any], Any]:
+    """``--seeds 0 1 2`` (or ``0,1,2``) into a tuple of distinct ints, empty when not given."""
+    return click.option(
+        "--seeds", cls=_SeedsOption, metavar="SEED...", callback=_parse_seeds, help=help
     )
 
 

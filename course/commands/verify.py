@@ -6,8 +6,8 @@ import click
 from rich.console import Console
 
 from course.app.verify import verify
-from course.commands.options import device_option, profile_option, sandbox_option
-from course.render.verify import verification_line, verification_table
+from course.commands.options import device_option, profile_option, sandbox_option, seeds_option
+from course.render.verify import calibration_table, verification_line, verification_table
 
 
 @click.command("verify")
@@ -15,21 +15,30 @@ from course.render.verify import verification_line, verification_table
 @device_option("Where checks run; auto picks CUDA when there is a GPU.")
 @profile_option("Training budget and thresholds.")
 @sandbox_option()
+@seeds_option(
+    "Also run the solution's training checks under each seed and show each one's measured "
+    "figure and margin over the threshold: the calibration to run after changing a profile."
+)
 @click.pass_context
 def verify_command(
-    ctx: click.Context, names: tuple[str, ...], device: str, profile: str | None, sandbox: str
-) -> None:
+    ctx: click.Context, names: tuple[str, ...], device: str, profile: str | None, sandbox: str,
+    seeds: tuple[int, ...],
+) -> None:  # fmt: skip
     """Grade every assignment's (or each NAME's) solution and skeleton: the solution must get
     full marks and the skeleton 0. Run it after changing a suite or a profile.
 
-    Exit status: 0 all sound, 1 some solution lost points or some skeleton earned any.
+    Exit status: 0 all sound, 1 some solution lost points (under any seed) or some skeleton
+    earned any.
     """
     err = Console(stderr=True, highlight=False)
     results = verify(
-        names, device=device, profile=profile, sandbox=sandbox,
+        names, device=device, profile=profile, sandbox=sandbox, seeds=seeds,
         on_done=lambda v: err.print(verification_line(v), soft_wrap=True),
     )  # fmt: skip
-    Console(highlight=False).print(verification_table(results))
+    out = Console(highlight=False)
+    out.print(verification_table(results))
+    if seeds:
+        out.print(calibration_table(results))
     ctx.exit(0 if all(v.ok for v in results) else 1)
 
 

@@ -81,7 +81,10 @@ def assert_no_forbidden(
             pytest.fail(f"{name}: {exc}" + (f" (line {lines[-1]})" if lines else ""))
 
 
-def assert_trains(model: nn.Module, data: Any, profile: Any, progress: Any) -> None:
+def assert_trains(
+    model: nn.Module, data: Any, profile: Any, progress: Any, *, seed: int = 0,
+    measure: Any = None,
+) -> None:  # fmt: skip
     """Train ``model`` on the profile's budget and fail below its accuracy threshold.
 
     Args:
@@ -91,12 +94,16 @@ def assert_trains(model: nn.Module, data: Any, profile: Any, progress: Any) -> N
         profile: The attempt's :class:`grader.spec.Profile`; its ``params`` may set training
             options (:func:`grader.training.training_options`).
         progress: The plugin's ``progress`` fixture.
+        seed: Seeds the batch order (the plugin's ``seed`` fixture).
+        measure: The plugin's ``measure`` fixture; it is given the accuracy.
     """
     result = train_classifier(
         model, data, steps=profile.steps, batch_size=profile.batch_size, lr=profile.lr,
-        seed=0, on_step=progress, **training_options(profile.params),
+        seed=seed, on_step=progress, **training_options(profile.params),
     )  # fmt: skip
     accuracy = evaluate(model, data.test_images, data.test_labels)
+    if measure is not None:
+        measure("test accuracy", accuracy, profile.threshold)
     assert accuracy >= profile.threshold, (
         f"test accuracy {accuracy:.3f} after {result.steps} steps (final loss "
         f"{result.final_loss:.3f}); at least {profile.threshold:.2f} is needed"

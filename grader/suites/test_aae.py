@@ -624,20 +624,21 @@ _TRAINED: dict[str, Any] = {}
 
 
 def _trained(
-    submission: types.ModuleType, data: Any, profile: Any, device: torch.device, progress: Any
-) -> nn.Module:
+    submission: types.ModuleType, data: Any, profile: Any, device: torch.device, progress: Any,
+    seed: int = 0,
+) -> nn.Module:  # fmt: skip
     """The student's AAE trained on the profile's budget, once per grading process."""
     if "model" in _TRAINED:
         model: nn.Module = _TRAINED["model"]
         return model
     if "failure" in _TRAINED:
         pytest.fail(f"training did not finish in an earlier check ({_TRAINED['failure']})")
-    torch.manual_seed(0)
+    torch.manual_seed(seed)
     try:
         model = submission.AAE(**prior_params(profile.params)).to(device)
         train_aae(
             model, data, steps=profile.steps, batch_size=profile.batch_size, lr=profile.lr,
-            lr_reg=float(profile.params["lr_reg"]), seed=0, on_step=progress,
+            lr_reg=float(profile.params["lr_reg"]), seed=seed, on_step=progress,
         )  # fmt: skip
     except Exception:
         raise  # quick to repeat: the next check shows the same error
@@ -657,10 +658,11 @@ def _trained(
 )
 def test_trained_reconstruction(
     submission: types.ModuleType, fashion_mnist: Any, profile: Any, device: torch.device,
-    progress: Any,
+    progress: Any, seed: int, measure: Any,
 ) -> None:  # fmt: skip
-    model = _trained(submission, fashion_mnist, profile, device, progress)
+    model = _trained(submission, fashion_mnist, profile, device, progress, seed)
     mse = reconstruction_mse(model.encoder, model.decoder, fashion_mnist.test_images)
+    measure("test reconstruction MSE", mse, profile.threshold, higher_is_better=False)
     assert mse <= profile.threshold, (
         f"test reconstruction MSE {mse:.4f} after {profile.steps} steps; at most "
         f"{profile.threshold:.3f} is needed"
@@ -676,12 +678,13 @@ def test_trained_reconstruction(
 )
 def test_codes_match_prior(
     submission: types.ModuleType, fashion_mnist: Any, profile: Any, device: torch.device,
-    progress: Any,
+    progress: Any, seed: int, measure: Any,
 ) -> None:  # fmt: skip
-    model = _trained(submission, fashion_mnist, profile, device, progress)
+    model = _trained(submission, fashion_mnist, profile, device, progress, seed)
     params = profile.params
     codes = encode_all(model.encoder, fashion_mnist.test_images)
     stats = code_statistics(codes, float(params.get("prior_std", 1.0)))
+    measure("MMD codes vs prior", stats.mmd, float(params["max_mmd"]), higher_is_better=False)
     worst_mean = max(stats.mean, key=abs)
     low, high = (float(v) for v in params["code_std"])
     assert abs(worst_mean) <= float(params["max_code_mean"]), (

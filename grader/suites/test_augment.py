@@ -795,7 +795,7 @@ def effect_accuracy(
 )
 def test_effect(
     submission: types.ModuleType, fashion_mnist: Any, profile: Any, device: torch.device,
-    progress: Any,
+    progress: Any, seed: int, measure: Any,
 ) -> None:  # fmt: skip
     pipeline = submission.fashion_pipeline()
     total = 2 * profile.steps
@@ -806,9 +806,10 @@ def test_effect(
     def second(step: int, steps: int) -> None:
         progress(steps + step, total)
 
-    without = effect_accuracy(None, fashion_mnist, profile, device, first)
-    with_it = effect_accuracy(pipeline, fashion_mnist, profile, device, second)
+    without = effect_accuracy(None, fashion_mnist, profile, device, first, seed)
+    with_it = effect_accuracy(pipeline, fashion_mnist, profile, device, second, seed)
     gain = with_it - without
+    measure("accuracy gain", gain, profile.threshold)
     assert gain >= profile.threshold, (
         f"with fashion_pipeline() the CNN reached {with_it:.4f} test accuracy, without it "
         f"{without:.4f}: a gain of {gain:+.4f}, at least {profile.threshold:+.3f} is needed"

@@ -530,8 +530,13 @@ def accuracy_model(module: types.ModuleType, params: dict[str, Any]) -> nn.Modul
 )
 def test_accuracy(
     submission: types.ModuleType, fashion_mnist: Any, profile: Any, device: torch.device,
-    progress: Any,
+    progress: Any, seed: int, measure: Any,
 ) -> None:  # fmt: skip
     assert_trains(
-        accuracy_model(submission, profile.params).to(device), fashion_mnist, profile, progress
+        accuracy_model(submission, profile.params).to(device),
+        fashion_mnist,
+        profile,
+        progress,
+        seed=seed,
+        measure=measure,
     )

@@ -438,7 +438,7 @@ def accuracy_model(module: types.ModuleType, params: dict[str, Any]) -> nn.Modul
 )
 def test_accuracy(
     submission: types.ModuleType, fashion_mnist: object, profile: object, device: torch.device,
-    progress: object,
+    progress: object, seed: int, measure: object,
 ) -> None:  # fmt: skip
     model = accuracy_model(submission, profile.params)  # type: ignore[attr-defined]
-    assert_trains(model.to(device), fashion_mnist, profile, progress)
+    assert_trains(model.to(device), fashion_mnist, profile, progress, seed=seed, measure=measure)

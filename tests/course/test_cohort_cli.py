@@ -239,8 +239,7 @@ def test_bad_usage_exits_2(runner: CliRunner, subs: Path, tmp_path: Path) -> Non
     )
     assert export.exit_code == 2
     assert (
-        export.stderr
-        == f"Error: pass --assignment: the gradebook holds no grades: {empty}. "
+        export.stderr == f"Error: pass --assignment: the gradebook holds no grades: {empty}. "
         "e.g. --assignment resnet\n"
     )
 

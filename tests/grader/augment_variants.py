@@ -127,15 +127,23 @@ WRONG: dict[str, Edits] = {
     ],
     "jitter_contrast_first": [
         _header("WRONG ON PURPOSE (grader test fixture): contrast is applied before brightness."),
-        (_JITTER_BRIGHTNESS + _JITTER_CONTRAST, "        # BUG: contrast before brightness\n" + _JITTER_CONTRAST + _JITTER_BRIGHTNESS),
+        (
+            _JITTER_BRIGHTNESS + _JITTER_CONTRAST,
+            "        # BUG: contrast before brightness\n" + _JITTER_CONTRAST + _JITTER_BRIGHTNESS,
+        ),
     ],
     "jitter_mean_before_brightness": [
-        _header("WRONG ON PURPOSE (grader test fixture): the contrast mean is taken before the brightness step."),
+        _header(
+            "WRONG ON PURPOSE (grader test fixture): the contrast mean is taken before the brightness step."
+        ),
         (
             "        b = x.shape[0]\n        # factor (B,) as (B, 1, 1, 1) scales each image\n",
             "        b = x.shape[0]\n        original = x.mean(dim=(1, 2, 3), keepdim=True)  # BUG: before brightness\n        # factor (B,) as (B, 1, 1, 1) scales each image\n",
         ),
-        ("            mean = x.mean(dim=(1, 2, 3), keepdim=True)  # (B, 1, 1, 1)\n", "            mean = original\n"),
+        (
+            "            mean = x.mean(dim=(1, 2, 3), keepdim=True)  # (B, 1, 1, 1)\n",
+            "            mean = original\n",
+        ),
     ],
     "jitter_contrast_mean_per_channel": [
         _header("WRONG ON PURPOSE (grader test fixture): the contrast mean is taken per channel."),
@@ -145,7 +153,9 @@ WRONG: dict[str, Edits] = {
         ),
     ],
     "jitter_clamp_at_end": [
-        _header("WRONG ON PURPOSE (grader test fixture): one clamp at the end instead of one after each step."),
+        _header(
+            "WRONG ON PURPOSE (grader test fixture): one clamp at the end instead of one after each step."
+        ),
         (
             "            x = (x * factor.to(x.dtype)[:, None, None, None]).clamp(0.0, 1.0)\n",
             "            x = x * factor.to(x.dtype)[:, None, None, None]  # BUG: clamped only at the end\n",
@@ -160,14 +170,18 @@ WRONG: dict[str, Edits] = {
         ("    ATTEMPTS = 10\n", "    ATTEMPTS = 1  # BUG: one candidate, not up to 10\n"),
     ],
     "erasing_without_fit": [
-        _header("WRONG ON PURPOSE (grader test fixture): erases a clamped rectangle when no candidate fits."),
+        _header(
+            "WRONG ON PURPOSE (grader test fixture): erases a clamped rectangle when no candidate fits."
+        ),
         (
             "        erase = fits.any(dim=1) & (_uniform(b, 0.0, 1.0, x, generator) < self.p)\n",
             "        erase = _uniform(b, 0.0, 1.0, x, generator) < self.p  # BUG: even when none fits\n",
         ),
     ],
     "erasing_truncated_sizes": [
-        _header("WRONG ON PURPOSE (grader test fixture): rectangle sizes truncated instead of rounded."),
+        _header(
+            "WRONG ON PURPOSE (grader test fixture): rectangle sizes truncated instead of rounded."
+        ),
         (
             "        eh = torch.sqrt(area * aspect).round().long().reshape(b, self.ATTEMPTS)  # (B, ATTEMPTS)\n"
             "        ew = torch.sqrt(area / aspect).round().long().reshape(b, self.ATTEMPTS)  # (B, ATTEMPTS)\n",
@@ -176,14 +190,18 @@ WRONG: dict[str, Edits] = {
         ),
     ],
     "rotation_nearest": [
-        _header("WRONG ON PURPOSE (grader test fixture): nearest-neighbour resampling, not bilinear."),
+        _header(
+            "WRONG ON PURPOSE (grader test fixture): nearest-neighbour resampling, not bilinear."
+        ),
         (
             '        return F.grid_sample(x, grid, mode="bilinear", padding_mode="zeros", align_corners=False)\n',
             '        return F.grid_sample(x, grid, mode="nearest", padding_mode="zeros", align_corners=False)  # BUG\n',
         ),
     ],
     "rotation_align_corners": [
-        _header("WRONG ON PURPOSE (grader test fixture): align_corners=True in both affine_grid and grid_sample."),
+        _header(
+            "WRONG ON PURPOSE (grader test fixture): align_corners=True in both affine_grid and grid_sample."
+        ),
         (
             "        grid = F.affine_grid(theta, list(x.shape), align_corners=False)  # (B, H, W, 2)\n"
             '        return F.grid_sample(x, grid, mode="bilinear", padding_mode="zeros", align_corners=False)\n',
@@ -210,28 +228,36 @@ WRONG: dict[str, Edits] = {
         ),
     ],
     "reflect_padding_unchecked": [
-        _header("WRONG ON PURPOSE (grader test fixture): RandomCrop lets F.pad fail on reflect padding as large as the image."),
+        _header(
+            "WRONG ON PURPOSE (grader test fixture): RandomCrop lets F.pad fail on reflect padding as large as the image."
+        ),
         (
             '        if self.padding_mode == "reflect" and p >= min(h, w):\n',
-            '        if False:  # BUG: no check of reflect padding\n',
+            "        if False:  # BUG: no check of reflect padding\n",
         ),
     ],
     "normalize_wrong_axis": [
-        _header("WRONG ON PURPOSE (grader test fixture): Normalize broadcasts its means over the width, not the channels."),
+        _header(
+            "WRONG ON PURPOSE (grader test fixture): Normalize broadcasts its means over the width, not the channels."
+        ),
         (
             "        mean = torch.tensor(self.mean, device=x.device, dtype=x.dtype)[None, :, None, None]\n        std = torch.tensor(self.std, device=x.device, dtype=x.dtype)[None, :, None, None]\n",
             "        mean = torch.tensor(self.mean, device=x.device, dtype=x.dtype)[None, None, None, :]  # BUG\n        std = torch.tensor(self.std, device=x.device, dtype=x.dtype)[None, None, None, :]\n",
         ),
     ],
     "resize_nearest": [
-        _header("WRONG ON PURPOSE (grader test fixture): Resize uses nearest-neighbour interpolation."),
+        _header(
+            "WRONG ON PURPOSE (grader test fixture): Resize uses nearest-neighbour interpolation."
+        ),
         (
             '        return F.interpolate(x, size=self.size, mode="bilinear", align_corners=False)\n',
             '        return F.interpolate(x, size=self.size, mode="nearest")  # BUG: bilinear asked\n',
         ),
     ],
     "fresh_generator_when_none": [
-        _header("WRONG ON PURPOSE (grader test fixture): with generator=None each call makes a new, unseeded generator."),
+        _header(
+            "WRONG ON PURPOSE (grader test fixture): with generator=None each call makes a new, unseeded generator."
+        ),
         (
             "    where = generator.device if generator is not None else x.device\n",
             "    where = generator.device if generator is not None else x.device\n"
@@ -239,26 +265,40 @@ WRONG: dict[str, Edits] = {
         ),
     ],
     "blur_kernel_repeat": [
-        _header("WRONG ON PURPOSE (grader test fixture): the blur kernels are repeated, not interleaved, over the channels."),
+        _header(
+            "WRONG ON PURPOSE (grader test fixture): the blur kernels are repeated, not interleaved, over the channels."
+        ),
         (
             "        kernel = gaussian_kernel1d(k, sigma).repeat_interleave(c, dim=0)  # (B*C, k)\n",
             "        kernel = gaussian_kernel1d(k, sigma).repeat(c, 1)  # BUG: sigma_0, sigma_1, ...\n",
         ),
     ],
     "rotation_no_aspect": [
-        _header("WRONG ON PURPOSE (grader test fixture): the rotation matrix ignores the aspect ratio."),
-        ("                torch.stack([cos, -sin * h / w, torch.zeros_like(cos)], dim=1),\n", "                torch.stack([cos, -sin, torch.zeros_like(cos)], dim=1),  # BUG\n"),
-        ("                torch.stack([sin * w / h, cos, torch.zeros_like(cos)], dim=1),\n", "                torch.stack([sin, cos, torch.zeros_like(cos)], dim=1),\n"),
+        _header(
+            "WRONG ON PURPOSE (grader test fixture): the rotation matrix ignores the aspect ratio."
+        ),
+        (
+            "                torch.stack([cos, -sin * h / w, torch.zeros_like(cos)], dim=1),\n",
+            "                torch.stack([cos, -sin, torch.zeros_like(cos)], dim=1),  # BUG\n",
+        ),
+        (
+            "                torch.stack([sin * w / h, cos, torch.zeros_like(cos)], dim=1),\n",
+            "                torch.stack([sin, cos, torch.zeros_like(cos)], dim=1),\n",
+        ),
     ],
     "erasing_uniform_ratio": [
-        _header("WRONG ON PURPOSE (grader test fixture): the erased aspect ratio is uniform, not log-uniform."),
+        _header(
+            "WRONG ON PURPOSE (grader test fixture): the erased aspect ratio is uniform, not log-uniform."
+        ),
         (
             "        log_ratio = _uniform(n, math.log(self.ratio[0]), math.log(self.ratio[1]), x, generator)\n        aspect = torch.exp(log_ratio)\n",
             "        aspect = _uniform(n, self.ratio[0], self.ratio[1], x, generator)  # BUG: uniform\n",
         ),
     ],
     "jitter_log_uniform": [
-        _header("WRONG ON PURPOSE (grader test fixture): the brightness factor is log-uniform, not uniform."),
+        _header(
+            "WRONG ON PURPOSE (grader test fixture): the brightness factor is log-uniform, not uniform."
+        ),
         (
             "            factor = _uniform(b, max(0.0, 1 - self.brightness), 1 + self.brightness, x, generator)\n",
             "            low, high = math.log(max(1e-3, 1 - self.brightness)), math.log(1 + self.brightness)\n"
@@ -266,7 +306,9 @@ WRONG: dict[str, Edits] = {
         ),
     ],
     "erasing_position_centred": [
-        _header("WRONG ON PURPOSE (grader test fixture): the erased rectangle's position is the mean of two draws, favouring the centre."),
+        _header(
+            "WRONG ON PURPOSE (grader test fixture): the erased rectangle's position is the mean of two draws, favouring the centre."
+        ),
         (
             "        top = _integers(b, h - eh + 1, x, generator)\n        left = _integers(b, w - ew + 1, x, generator)\n",
             "        top = (_integers(b, h - eh + 1, x, generator) + _integers(b, h - eh + 1, x, generator)) // 2  # BUG\n"
@@ -274,15 +316,22 @@ WRONG: dict[str, Edits] = {
         ),
     ],
     "blur_float_sigma_range": [
-        _header("WRONG ON PURPOSE (grader test fixture): a single float sigma s is read as the range (0.1, s), not (s, s)."),
+        _header(
+            "WRONG ON PURPOSE (grader test fixture): a single float sigma s is read as the range (0.1, s), not (s, s)."
+        ),
         (
             "    low, high = (value, value) if isinstance(value, (int, float)) else value\n",
             "    low, high = (0.1, value) if isinstance(value, (int, float)) else value  # BUG: (s, s)\n",
         ),
     ],
     "blur_accepts_even_kernel": [
-        _header("WRONG ON PURPOSE (grader test fixture): GaussianBlur accepts an even kernel size, which has no centre pixel."),
-        ("        if kernel_size < 1 or kernel_size % 2 == 0:\n", "        if kernel_size < 1:  # BUG: even sizes accepted\n"),
+        _header(
+            "WRONG ON PURPOSE (grader test fixture): GaussianBlur accepts an even kernel size, which has no centre pixel."
+        ),
+        (
+            "        if kernel_size < 1 or kernel_size % 2 == 0:\n",
+            "        if kernel_size < 1:  # BUG: even sizes accepted\n",
+        ),
     ],
     "pipeline_does_nothing": [
         _header("WRONG ON PURPOSE (grader test fixture): fashion_pipeline() augments nothing."),
@@ -294,7 +343,7 @@ WRONG: dict[str, Edits] = {
 }
 
 _ROTATION_THETA = (  # the reference's angle and theta, from solutions/augment.py
-    '        angle = _uniform(b, -self.degrees, self.degrees, x, generator) * (math.pi / 180)\n        cos, sin = torch.cos(angle), torch.sin(angle)\n        # normalised coordinates run over [-1, 1] on both axes: correct for the aspect ratio;\n        # two (B, 3) rows stacked to theta (B, 2, 3)\n        theta = torch.stack(\n            [\n                torch.stack([cos, -sin * h / w, torch.zeros_like(cos)], dim=1),\n                torch.stack([sin * w / h, cos, torch.zeros_like(cos)], dim=1),\n            ],\n            dim=1,\n        ).to(x.dtype)\n'
+    "        angle = _uniform(b, -self.degrees, self.degrees, x, generator) * (math.pi / 180)\n        cos, sin = torch.cos(angle), torch.sin(angle)\n        # normalised coordinates run over [-1, 1] on both axes: correct for the aspect ratio;\n        # two (B, 3) rows stacked to theta (B, 2, 3)\n        theta = torch.stack(\n            [\n                torch.stack([cos, -sin * h / w, torch.zeros_like(cos)], dim=1),\n                torch.stack([sin * w / h, cos, torch.zeros_like(cos)], dim=1),\n            ],\n            dim=1,\n        ).to(x.dtype)\n"
 )
 
 CORRECT: dict[str, Edits] = {
@@ -332,8 +381,8 @@ CORRECT: dict[str, Edits] = {
     # first that fits (the README's procedure read literally, another order of random draws).
     "erasing_candidate_loop": [
         (
-            '        n = b * self.ATTEMPTS  # candidates: (B * ATTEMPTS,) draws, then (B, ATTEMPTS)\n        area = _uniform(n, self.scale[0], self.scale[1], x, generator) * (h * w)\n        log_ratio = _uniform(n, math.log(self.ratio[0]), math.log(self.ratio[1]), x, generator)\n        aspect = torch.exp(log_ratio)\n        eh = torch.sqrt(area * aspect).round().long().reshape(b, self.ATTEMPTS)  # (B, ATTEMPTS)\n        ew = torch.sqrt(area / aspect).round().long().reshape(b, self.ATTEMPTS)  # (B, ATTEMPTS)\n        fits = (eh >= 1) & (ew >= 1) & (eh <= h) & (ew <= w)  # (B, ATTEMPTS)\n        first = fits.long().argmax(dim=1)  # index of the first fitting candidate (0 if none)\n        pick = torch.arange(b, device=x.device)\n        eh, ew = eh[pick, first], ew[pick, first]  # (B,) each\n        erase = fits.any(dim=1) & (_uniform(b, 0.0, 1.0, x, generator) < self.p)\n',
-            '        found = torch.zeros(b, dtype=torch.bool, device=x.device)\n        eh = torch.ones(b, dtype=torch.long, device=x.device)\n        ew = torch.ones(b, dtype=torch.long, device=x.device)\n        for _ in range(10):  # one candidate per image at a time, the first that fits kept\n            area = _uniform(b, self.scale[0], self.scale[1], x, generator) * (h * w)\n            aspect = torch.exp(_uniform(b, math.log(self.ratio[0]), math.log(self.ratio[1]), x, generator))\n            th = torch.round(torch.sqrt(area * aspect)).long()\n            tw = torch.round(torch.sqrt(area / aspect)).long()\n            new = ~found & (th >= 1) & (tw >= 1) & (th <= h) & (tw <= w)\n            eh, ew = torch.where(new, th, eh), torch.where(new, tw, ew)\n            found = found | new\n        erase = found & (_uniform(b, 0.0, 1.0, x, generator) < self.p)\n',
+            "        n = b * self.ATTEMPTS  # candidates: (B * ATTEMPTS,) draws, then (B, ATTEMPTS)\n        area = _uniform(n, self.scale[0], self.scale[1], x, generator) * (h * w)\n        log_ratio = _uniform(n, math.log(self.ratio[0]), math.log(self.ratio[1]), x, generator)\n        aspect = torch.exp(log_ratio)\n        eh = torch.sqrt(area * aspect).round().long().reshape(b, self.ATTEMPTS)  # (B, ATTEMPTS)\n        ew = torch.sqrt(area / aspect).round().long().reshape(b, self.ATTEMPTS)  # (B, ATTEMPTS)\n        fits = (eh >= 1) & (ew >= 1) & (eh <= h) & (ew <= w)  # (B, ATTEMPTS)\n        first = fits.long().argmax(dim=1)  # index of the first fitting candidate (0 if none)\n        pick = torch.arange(b, device=x.device)\n        eh, ew = eh[pick, first], ew[pick, first]  # (B,) each\n        erase = fits.any(dim=1) & (_uniform(b, 0.0, 1.0, x, generator) < self.p)\n",
+            "        found = torch.zeros(b, dtype=torch.bool, device=x.device)\n        eh = torch.ones(b, dtype=torch.long, device=x.device)\n        ew = torch.ones(b, dtype=torch.long, device=x.device)\n        for _ in range(10):  # one candidate per image at a time, the first that fits kept\n            area = _uniform(b, self.scale[0], self.scale[1], x, generator) * (h * w)\n            aspect = torch.exp(_uniform(b, math.log(self.ratio[0]), math.log(self.ratio[1]), x, generator))\n            th = torch.round(torch.sqrt(area * aspect)).long()\n            tw = torch.round(torch.sqrt(area / aspect)).long()\n            new = ~found & (th >= 1) & (tw >= 1) & (th <= h) & (tw <= w)\n            eh, ew = torch.where(new, th, eh), torch.where(new, tw, ew)\n            found = found | new\n        erase = found & (_uniform(b, 0.0, 1.0, x, generator) < self.p)\n",
         ),
     ],
     # Flip by assigning the mirrored images into a copy; crop by indexing unfold's windows.

@@ -35,10 +35,12 @@ class _Sigmoid(torch.autograd.Function):
 
 WRONG: dict[str, Edits] = {
     "init_randn": [
-        _header("WRONG ON PURPOSE (grader test fixture): the cells' parameters are drawn from N(0, 1) instead of init_like_torch."),
+        _header(
+            "WRONG ON PURPOSE (grader test fixture): the cells' parameters are drawn from N(0, 1) instead of init_like_torch."
+        ),
         (
-            "    def reset_parameters(self) -> None:\n        \"\"\"Every parameter uniform in [-1/sqrt(hidden_size), 1/sqrt(hidden_size)], like torch.\"\"\"\n        init_like_torch(self, self.hidden_size)\n\n    def _zeros",
-            "    def reset_parameters(self) -> None:\n        \"\"\"Every parameter uniform in [-1/sqrt(hidden_size), 1/sqrt(hidden_size)], like torch.\"\"\"\n        for p in self.parameters():  # BUG: N(0, 1), not init_like_torch\n            nn.init.normal_(p)\n\n    def _zeros",
+            '    def reset_parameters(self) -> None:\n        """Every parameter uniform in [-1/sqrt(hidden_size), 1/sqrt(hidden_size)], like torch."""\n        init_like_torch(self, self.hidden_size)\n\n    def _zeros',
+            '    def reset_parameters(self) -> None:\n        """Every parameter uniform in [-1/sqrt(hidden_size), 1/sqrt(hidden_size)], like torch."""\n        for p in self.parameters():  # BUG: N(0, 1), not init_like_torch\n            nn.init.normal_(p)\n\n    def _zeros',
         ),
     ],
     "lstm_cell_function_only_wrong": [
@@ -177,15 +179,24 @@ WRONG: dict[str, Edits] = {
         ),
     ],
     "h_without_tanh": [
-        _header("WRONG ON PURPOSE (grader test fixture): the hidden state is o * c, without the tanh."),
+        _header(
+            "WRONG ON PURPOSE (grader test fixture): the hidden state is o * c, without the tanh."
+        ),
         ("    h = o * torch.tanh(c)\n", "    h = o * c  # BUG: o * tanh(c)\n"),
     ],
     "gru_reset_on_both": [
-        _header("WRONG ON PURPOSE (grader test fixture): the GRU's reset gate multiplies the input part too."),
-        ("    n = torch.tanh(x_n + r * h_n)\n", "    n = torch.tanh(r * (x_n + h_n))  # BUG: r on the recurrent part only\n"),
+        _header(
+            "WRONG ON PURPOSE (grader test fixture): the GRU's reset gate multiplies the input part too."
+        ),
+        (
+            "    n = torch.tanh(x_n + r * h_n)\n",
+            "    n = torch.tanh(r * (x_n + h_n))  # BUG: r on the recurrent part only\n",
+        ),
     ],
     "batch_first_reshape": [
-        _header("WRONG ON PURPOSE (grader test fixture): batch_first input is reshaped, not transposed, to (T, B, input_size)."),
+        _header(
+            "WRONG ON PURPOSE (grader test fixture): batch_first input is reshaped, not transposed, to (T, B, input_size)."
+        ),
         (
             "        return x.transpose(0, 1) if self.batch_first else x  # (T, B, input_size)\n",
             "        return x.reshape(x.shape[1], x.shape[0], x.shape[2]) if self.batch_first else x  # BUG\n",

@@ -711,7 +711,7 @@ AAE = Suite(
                 "generator_phase": "failed",
             },
             _aae_no_dict_named,
-        )
+        ),
     },
     training_cost=35,
 )

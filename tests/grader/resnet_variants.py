@@ -153,7 +153,10 @@ WRONG: dict[str, Edits] = {
             '"""Reference solution of the ResNet assignment.\n',
             '"""WRONG ON PURPOSE (grader test fixture): every stage starts with stride 1, so H and W never shrink.\n\nOtherwise a copy of the reference solution of the ResNet assignment.\n',
         ),
-        ("            stride = 1 if i == 0 else 2\n", "            stride = 1  # BUG: layer2-4 start with stride 2\n"),
+        (
+            "            stride = 1 if i == 0 else 2\n",
+            "            stride = 1  # BUG: layer2-4 start with stride 2\n",
+        ),
     ],
     "imagenet_stem_no_maxpool": [
         (
@@ -170,7 +173,10 @@ WRONG: dict[str, Edits] = {
             '"""Reference solution of the ResNet assignment.\n',
             '"""WRONG ON PURPOSE (grader test fixture): ResNet returns probabilities, not logits.\n\nOtherwise a copy of the reference solution of the ResNet assignment.\n',
         ),
-        ("        return self.fc(x)  # (B, num_classes)\n", "        return self.fc(x).softmax(dim=1)  # BUG: raw logits expected\n"),
+        (
+            "        return self.fc(x)  # (B, num_classes)\n",
+            "        return self.fc(x).softmax(dim=1)  # BUG: raw logits expected\n",
+        ),
     ],
     "expansion_hardcoded": [
         (
@@ -268,7 +274,7 @@ WRONG: dict[str, Edits] = {
             '"""WRONG ON PURPOSE (grader test fixture): BasicBlock\'s bn1 has momentum 0.9 (Keras\'s meaning: keep 90 % of the old statistics).\n\nOtherwise a copy of the reference solution of the ResNet assignment.\n',
         ),
         (
-            '        self.bn1 = nn.BatchNorm2d(out_channels)\n',
+            "        self.bn1 = nn.BatchNorm2d(out_channels)\n",
             "        self.bn1 = nn.BatchNorm2d(out_channels, momentum=0.9)  # BUG: torch's momentum is the new statistics' weight\n",
         ),
     ],

@@ -833,3 +833,69 @@ def test_a_thread_that_never_ends_does_not_hold_the_attempt(tmp_path: Path) -> N
     assert report.note == ""
     assert [c.status for c in report.checks] == ["passed"] * len(MAIN_IDS)
     assert report.full_marks
+
+
+# --- seeds and measurements (course verify --seeds) -----------------------------------------------
+
+MEASURE_SUITE = """\
+import pytest
+import torch
+
+check = pytest.mark.check
+
+
+@check(points=1, title="The global seed", timeout=60)
+def test_global_seed(submission, measure):
+    measure("first draw", float(torch.rand(())), 0.0)
+
+
+@check(points=2, title="A score held to 0.5", training=True)
+def test_score(submission, seed, measure):
+    value = submission.score(seed)
+    measure("score", value, 0.5)
+    assert value >= 0.5, f"score {value:.2f}; at least 0.50 is needed"
+
+
+@check(points=1, title="An error held to at most 0.5")
+def test_error(submission, measure):
+    measure("mse", 0.25, 0.5, higher_is_better=False)
+
+
+@check(points=1, title="Hidden", visibility="hidden")
+def test_hidden(submission, measure):
+    measure("secret", 1.0, 0.5)
+
+
+@check(points=1, title="Measures nothing")
+def test_plain(submission):
+    assert submission.score(9) > 0
+"""
+
+
+@pytest.mark.parametrize(("seed", "status", "margin"), [(0, "failed", -0.125), (3, "passed", 0.25)])
+def test_a_seed_reaches_every_check_and_measurements_come_back(
+    tmp_path: Path, seed: int, status: str, margin: float
+) -> None:
+    spec = _spec(tmp_path, MEASURE_SUITE)
+    submission = _submission(tmp_path, "fake.py", "def score(seed):\n    return 0.375 + seed / 8\n")
+    report = grade(spec, submission, seed=seed)
+    checks = {c.id: c for c in report.checks}
+    assert [c.status for c in report.checks] == ["passed", status, "passed", "passed", "passed"]
+    first = checks["global_seed"].measurement
+    assert first is not None
+    assert first.value == float(torch.rand((), generator=torch.Generator().manual_seed(seed)))
+    score = checks["score"].measurement
+    assert score is not None
+    assert (score.name, score.value, score.threshold, score.margin) == (
+        "score", 0.375 + seed / 8, 0.5, margin,
+    )  # fmt: skip
+    error = checks["error"].measurement
+    assert error is not None
+    assert (error.higher_is_better, error.margin) == (False, 0.25)
+    assert checks["hidden"].measurement is None
+    assert checks["plain"].measurement is None
+    assert checks["score"].to_json()["measurement"] == {
+        "name": "score", "value": 0.375 + seed / 8, "threshold": 0.5,
+        "higher_is_better": True, "margin": margin,
+    }  # fmt: skip
+    assert "measurement" not in checks["plain"].to_json()

@@ -81,7 +81,7 @@ def _marked_processes(marker: str) -> list[int]:
 
 FORGE = (
     ADD
-    + '''\
+    + """\
 import json
 import os
 
@@ -102,7 +102,7 @@ def run():
         except OSError:
             pass
     os._exit(0)
-'''
+"""
 )
 
 
@@ -180,7 +180,7 @@ def test_switching_the_alarm_off_does_not_escape_the_check_limit(
 
 def test_exit_with_no_check_running_restarts(tmp_path: Path) -> None:
     suite = TWO_CHECKS.replace(
-        "@check(points=1, title=\"third\")",
+        '@check(points=1, title="third")',
         "import os\n\n\n@pytest.fixture(autouse=True)\ndef _leave(request):\n"
         "    yield\n    if request.node.name == 'test_second':\n        os._exit(0)\n\n\n"
         '@check(points=1, title="third")',
@@ -400,8 +400,7 @@ def test_patching_torch_is_tampering(tmp_path: Path) -> None:
 
 def test_a_global_forward_hook_is_tampering(tmp_path: Path) -> None:
     attack = (
-        "import torch\n"
-        "torch.nn.modules.module.register_module_forward_hook(lambda m, i, o: o)\n"
+        "import torch\ntorch.nn.modules.module.register_module_forward_hook(lambda m, i, o: o)\n"
     )
     report = _resnet(_no_skip(tmp_path, attack))
     assert report.tampered
@@ -438,9 +437,7 @@ def test_the_solutions_are_not_importable(tmp_path: Path) -> None:
 
 @needs_bwrap
 def test_the_solutions_cannot_be_read_in_the_sandbox(tmp_path: Path) -> None:
-    attack = (
-        f"exec(open({str(SOLUTIONS / 'resnet.py')!r}).read())\n"
-    )
+    attack = f"exec(open({str(SOLUTIONS / 'resnet.py')!r}).read())\n"
     report = _resnet(_no_skip(tmp_path, attack), "bwrap")
     assert report.score == 0.0
     assert report.sandbox == "bwrap"

@@ -15,24 +15,32 @@ def _header(text: str) -> tuple[str, str]:
     return wrong_header("ViT", text)
 
 
-_SCORES = (
-    "        attention = ((q @ k.transpose(-2, -1)) * self.scale).softmax(dim=-1)  # (B, num_heads, T, T)\n"
-)
+_SCORES = "        attention = ((q @ k.transpose(-2, -1)) * self.scale).softmax(dim=-1)  # (B, num_heads, T, T)\n"
 
 WRONG: dict[str, Edits] = {
     "pos_embed_randn": [
-        _header("WRONG ON PURPOSE (grader test fixture): pos_embed is drawn from N(0, 1), as many tutorials do, not with std 0.02."),
-        ('        nn.init.trunc_normal_(self.pos_embed, std=0.02)\n        nn.init.trunc_normal_(self.cls_token, std=0.02)\n', "        nn.init.normal_(self.pos_embed)  # BUG: std 1, not 0.02\n        nn.init.trunc_normal_(self.cls_token, std=0.02)\n"),
+        _header(
+            "WRONG ON PURPOSE (grader test fixture): pos_embed is drawn from N(0, 1), as many tutorials do, not with std 0.02."
+        ),
+        (
+            "        nn.init.trunc_normal_(self.pos_embed, std=0.02)\n        nn.init.trunc_normal_(self.cls_token, std=0.02)\n",
+            "        nn.init.normal_(self.pos_embed)  # BUG: std 1, not 0.02\n        nn.init.trunc_normal_(self.cls_token, std=0.02)\n",
+        ),
     ],
     "cls_token_zeros": [
         _header("WRONG ON PURPOSE (grader test fixture): the class token stays at zeros."),
-        ('        nn.init.trunc_normal_(self.pos_embed, std=0.02)\n        nn.init.trunc_normal_(self.cls_token, std=0.02)\n', "        nn.init.trunc_normal_(self.pos_embed, std=0.02)  # BUG: cls_token left at zeros\n"),
+        (
+            "        nn.init.trunc_normal_(self.pos_embed, std=0.02)\n        nn.init.trunc_normal_(self.cls_token, std=0.02)\n",
+            "        nn.init.trunc_normal_(self.pos_embed, std=0.02)  # BUG: cls_token left at zeros\n",
+        ),
     ],
     "timm_linear_init": [
-        _header("WRONG ON PURPOSE (grader test fixture): timm's initialisation of every Linear (truncated normal 0.02, zero bias), which the README asks not to add."),
+        _header(
+            "WRONG ON PURPOSE (grader test fixture): timm's initialisation of every Linear (truncated normal 0.02, zero bias), which the README asks not to add."
+        ),
         (
-            '        nn.init.trunc_normal_(self.pos_embed, std=0.02)\n        nn.init.trunc_normal_(self.cls_token, std=0.02)\n',
-            '        nn.init.trunc_normal_(self.pos_embed, std=0.02)\n        nn.init.trunc_normal_(self.cls_token, std=0.02)\n'
+            "        nn.init.trunc_normal_(self.pos_embed, std=0.02)\n        nn.init.trunc_normal_(self.cls_token, std=0.02)\n",
+            "        nn.init.trunc_normal_(self.pos_embed, std=0.02)\n        nn.init.trunc_normal_(self.cls_token, std=0.02)\n"
             "        for m in self.modules():  # BUG: custom init of nn.Linear\n"
             "            if isinstance(m, nn.Linear):\n"
             "                nn.init.trunc_normal_(m.weight, std=0.02)\n"
@@ -135,31 +143,42 @@ WRONG: dict[str, Edits] = {
     ],
     "mlp_relu": [
         _header("WRONG ON PURPOSE (grader test fixture): the MLP uses ReLU, not GELU."),
-        ("        self.act = nn.GELU()\n", "        self.act = nn.ReLU()  # BUG: the README asks for GELU\n"),
+        (
+            "        self.act = nn.GELU()\n",
+            "        self.act = nn.ReLU()  # BUG: the README asks for GELU\n",
+        ),
     ],
     "mlp_tanh_gelu": [
-        _header("WRONG ON PURPOSE (grader test fixture): the MLP uses the tanh approximation of GELU."),
+        _header(
+            "WRONG ON PURPOSE (grader test fixture): the MLP uses the tanh approximation of GELU."
+        ),
         (
             "        self.act = nn.GELU()\n",
             '        self.act = nn.GELU(approximate="tanh")  # BUG: the README asks for the exact GELU\n',
         ),
     ],
     "final_norm_default_eps": [
-        _header("WRONG ON PURPOSE (grader test fixture): the final LayerNorm keeps torch's eps 1e-5."),
+        _header(
+            "WRONG ON PURPOSE (grader test fixture): the final LayerNorm keeps torch's eps 1e-5."
+        ),
         (
             "        self.norm = nn.LayerNorm(embed_dim, eps=1e-6)\n",
             "        self.norm = nn.LayerNorm(embed_dim)  # BUG: ViT's eps is 1e-6\n",
         ),
     ],
     "head_softmax": [
-        _header("WRONG ON PURPOSE (grader test fixture): the network returns probabilities, not logits."),
+        _header(
+            "WRONG ON PURPOSE (grader test fixture): the network returns probabilities, not logits."
+        ),
         (
             "        tokens = self.norm(self.blocks(tokens))\n",
             "        tokens = self.norm(self.blocks(tokens))\n        return self.head(tokens[:, 0]).softmax(dim=-1)  # BUG: logits expected\n",
         ),
     ],
     "block_norm_default_eps": [
-        _header("WRONG ON PURPOSE (grader test fixture): the block's LayerNorms keep torch's eps 1e-5."),
+        _header(
+            "WRONG ON PURPOSE (grader test fixture): the block's LayerNorms keep torch's eps 1e-5."
+        ),
         (
             "        self.norm1 = nn.LayerNorm(embed_dim, eps=1e-6)\n",
             "        self.norm1 = nn.LayerNorm(embed_dim)  # BUG: ViT's eps is 1e-6\n",
@@ -170,12 +189,22 @@ WRONG: dict[str, Edits] = {
         ),
     ],
     "scale_embed_dim": [
-        _header("WRONG ON PURPOSE (grader test fixture): attention is scaled by 1/sqrt(embed_dim), not 1/sqrt(head_dim)."),
-        ("        self.scale = self.head_dim**-0.5\n", "        self.scale = embed_dim**-0.5  # BUG: the size of one head\n"),
+        _header(
+            "WRONG ON PURPOSE (grader test fixture): attention is scaled by 1/sqrt(embed_dim), not 1/sqrt(head_dim)."
+        ),
+        (
+            "        self.scale = self.head_dim**-0.5\n",
+            "        self.scale = embed_dim**-0.5  # BUG: the size of one head\n",
+        ),
     ],
     "mlp_ratio_ignored": [
-        _header("WRONG ON PURPOSE (grader test fixture): the MLP is always 4 times wider, whatever mlp_ratio."),
-        ("        self.mlp = MLP(embed_dim, int(embed_dim * mlp_ratio))\n", "        self.mlp = MLP(embed_dim, 4 * embed_dim)  # BUG: mlp_ratio ignored\n"),
+        _header(
+            "WRONG ON PURPOSE (grader test fixture): the MLP is always 4 times wider, whatever mlp_ratio."
+        ),
+        (
+            "        self.mlp = MLP(embed_dim, int(embed_dim * mlp_ratio))\n",
+            "        self.mlp = MLP(embed_dim, 4 * embed_dim)  # BUG: mlp_ratio ignored\n",
+        ),
     ],
     "hidden_sdpa": [
         _header(
@@ -200,7 +229,10 @@ CORRECT: dict[str, Edits] = {
             "        self.cls_token = nn.Parameter(torch.zeros(1, 1, embed_dim))\n        self.pos_embed = nn.Parameter(torch.zeros(1, num_patches + 1, embed_dim))\n",
             "        self.cls_token = nn.Parameter(0.02 * torch.randn(1, 1, embed_dim))\n        self.pos_embed = nn.Parameter(0.02 * torch.randn(1, num_patches + 1, embed_dim))\n",
         ),
-        ('        nn.init.trunc_normal_(self.pos_embed, std=0.02)\n        nn.init.trunc_normal_(self.cls_token, std=0.02)\n', ""),
+        (
+            "        nn.init.trunc_normal_(self.pos_embed, std=0.02)\n        nn.init.trunc_normal_(self.cls_token, std=0.02)\n",
+            "",
+        ),
     ],
     "unfold_matmul_patches": [
         # the paper's Eq. 1: flatten each patch, multiply by the projection (proj's weights)
