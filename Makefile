@@ -95,7 +95,7 @@ demo: setup
 	$(DEMO_ENV) $(COURSE) cohort export --gradebook $(DEMO)/gradebook.db --format csv --out $(DEMO)/grades.csv
 	cat $(DEMO)/grades.csv
 	$(DEMO_ENV) $(COURSE) cohort export --gradebook $(DEMO)/gradebook.db --format gradescope --out $(DEMO)/gradescope
-	$(DEMO_ENV) $(COURSE) cohort stats --gradebook $(DEMO)/gradebook.db
+	$(DEMO_ENV) $(COURSE) cohort stats --gradebook $(DEMO)/gradebook.db --png $(DEMO)/cohort-stats.png
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .

@@ -86,3 +86,10 @@ def test_tracker_loads_no_grader_cli_or_torch() -> None:
 def test_core_loads_nothing_of_ours() -> None:
     loaded = loaded_after_importing(modules("core"))
     assert loaded & set(OURS) == {"core"}
+
+
+def test_matplotlib_loads_only_when_a_picture_is_drawn() -> None:
+    """It costs about half a second: the CLI's modules, every render module included, leave
+    it to the functions that draw."""
+    names = ["course.cli", *(m for m in modules("course") if m.startswith("course.render"))]
+    assert "matplotlib" not in loaded_after_importing(names)

@@ -172,7 +172,12 @@ def export_command(
 
 @cohort_group.command("stats")
 @_read_options
-def stats_command(gradebook_path: Path, assignment: str | None) -> None:
+@click.option(
+    "--png",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Also draw the score histogram and the pass rates into this PNG (replaced).",
+)
+def stats_command(gradebook_path: Path, assignment: str | None, png: Path | None) -> None:
     """The score distribution, each check's pass rate, time per submission and identical
     submissions, from each student's latest attempt."""
     out = Console(highlight=False)
@@ -180,6 +185,10 @@ def stats_command(gradebook_path: Path, assignment: str | None) -> None:
     out.print(stats_headline(stats), soft_wrap=True)
     for table in stats_tables(stats):
         out.print(table)
+    if png is not None:
+        from course.render.charts import cohort_stats_figure, save_png
+
+        out.print(f"Wrote {save_png(cohort_stats_figure(stats), png)}", soft_wrap=True)
 
 
 COMMANDS: list[click.Command] = [cohort_group]

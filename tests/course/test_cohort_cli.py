@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import json
+import struct
 from pathlib import Path
 from typing import Any
 
@@ -261,3 +262,37 @@ def test_stats_show_the_distribution_rates_and_copies(
     assert f"[90, 100] 2 {'#' * 40}" in lines
     assert "Accuracy 2/3 67 %" in lines and "Shapes 3/3 100 %" in lines
     assert lines[-1] == "ann, dan"
+
+
+def test_stats_png_draws_the_histogram_and_rates(
+    runner: CliRunner, subs: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(cohort, "grade", _fake_grade([]))
+    book = tmp_path / "gb.db"
+    args = ["cohort", "grade", "resnet", str(subs), "--gradebook", str(book), "--sandbox", "none"]
+    assert runner.invoke(cli, args).exit_code == 1
+    png = tmp_path / "stats.png"
+    png.write_bytes(b"an older picture")
+    result = runner.invoke(cli, ["cohort", "stats", "--gradebook", str(book), "--png", str(png)])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[-1] == f"Wrote {png}"
+    data = png.read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    width, height = struct.unpack(">II", data[16:24])
+    assert (width, height) == (1200, 480)
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".stats.png")] == []
+
+
+def test_stats_png_in_a_missing_folder_exits_2(
+    runner: CliRunner, subs: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(cohort, "grade", _fake_grade([]))
+    book = tmp_path / "gb.db"
+    args = ["cohort", "grade", "resnet", str(subs), "--gradebook", str(book), "--sandbox", "none"]
+    assert runner.invoke(cli, args).exit_code == 1
+    png = tmp_path / "nope" / "stats.png"
+    result = runner.invoke(cli, ["cohort", "stats", "--gradebook", str(book), "--png", str(png)])
+    assert result.exit_code == 2
+    assert result.stderr == (
+        f"Error: the picture's folder does not exist: {png.parent}. create it first\n"
+    )
