@@ -42,6 +42,8 @@ def main() -> None:
     parser.add_argument("--count", type=int, default=12)
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 2])
     parser.add_argument("--sandbox", default="bwrap", choices=["bwrap", "none"])
+    parser.add_argument("--device", default="cpu", choices=["cpu", "cuda"])
+    parser.add_argument("--profile", default=None, choices=["quick", "full"])
     parser.add_argument(
         "--ray", action="store_true", help="also grade them as Ray tasks of 1 CPU each"
     )
@@ -54,7 +56,8 @@ def main() -> None:
             start = time.perf_counter()
             summary = run_cohort(
                 args.assignment, subs, gradebook_path=Path(tmp) / f"gb-{workers}.db",
-                workers=workers, device="cpu", sandbox=args.sandbox,
+                workers=workers, device=args.device, sandbox=args.sandbox,
+                profile=args.profile,
             )  # fmt: skip
             times[workers] = time.perf_counter() - start
             scores = sorted(r.score for r in summary.results)
@@ -65,7 +68,7 @@ def main() -> None:
         if args.ray:
             start = time.perf_counter()
             summary = run_cohort(
-                args.assignment, subs, gradebook_path=Path(tmp) / "gb-ray.db", device="cpu",
+                args.assignment, subs, gradebook_path=Path(tmp) / "gb-ray.db", device=args.device,
                 sandbox=args.sandbox, backend="ray", task_cpus=1,
             )  # fmt: skip
             ray_s = time.perf_counter() - start
