@@ -264,13 +264,21 @@ def test_stats_show_the_distribution_rates_and_copies(
     assert lines[-1] == "ann, dan"
 
 
-def test_stats_png_draws_the_histogram_and_rates(
+def _graded_book(
     runner: CliRunner, subs: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+) -> Path:
+    """A gradebook of the fake cohort, graded through the CLI."""
     monkeypatch.setattr(cohort, "grade", _fake_grade([]))
     book = tmp_path / "gb.db"
     args = ["cohort", "grade", "resnet", str(subs), "--gradebook", str(book), "--sandbox", "none"]
     assert runner.invoke(cli, args).exit_code == 1
+    return book
+
+
+def test_stats_png_draws_the_histogram_and_rates(
+    runner: CliRunner, subs: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    book = _graded_book(runner, subs, tmp_path, monkeypatch)
     png = tmp_path / "stats.png"
     png.write_bytes(b"an older picture")
     result = runner.invoke(cli, ["cohort", "stats", "--gradebook", str(book), "--png", str(png)])
@@ -286,10 +294,7 @@ def test_stats_png_draws_the_histogram_and_rates(
 def test_stats_png_in_a_missing_folder_exits_2(
     runner: CliRunner, subs: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(cohort, "grade", _fake_grade([]))
-    book = tmp_path / "gb.db"
-    args = ["cohort", "grade", "resnet", str(subs), "--gradebook", str(book), "--sandbox", "none"]
-    assert runner.invoke(cli, args).exit_code == 1
+    book = _graded_book(runner, subs, tmp_path, monkeypatch)
     png = tmp_path / "nope" / "stats.png"
     result = runner.invoke(cli, ["cohort", "stats", "--gradebook", str(book), "--png", str(png)])
     assert result.exit_code == 2
