@@ -6,7 +6,8 @@ checks its arguments and calls :func:`run_tool`, and a child module, whose ``mai
 :func:`tool_main` around the tool's own ``run``.
 
 Parent side, :func:`run_tool`: the submission must exist; the PNG goes to a temporary file
-beside ``--out`` that replaces it only when all went well (:func:`atomic_output`); the child
+beside ``--out`` that replaces it only when all went well
+(:func:`core.files.atomic_output`); the child
 ``python -m <module> <args> --submission ... --out ... --channel --parent-pid ...`` runs
 under :func:`grader.process.run_child` (own session, sandbox, scrubbed environment, the
 grader's read-only copy, ``RLIMIT_AS`` on CPU, watchdog, deadline that kills its process group)
@@ -35,7 +36,6 @@ ones), starts the watchdog, runs the tool and reports ``done`` or ``error``; :fu
 from __future__ import annotations
 
 import argparse
-import contextlib
 import os
 import shutil
 import sys
@@ -48,6 +48,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
 from core.errors import DataError, SubmissionError, UsageError
+from core.files import atomic_output
 from grader.events import (
     TOOL,
     EventWriter,
@@ -226,40 +227,6 @@ def run_tool(
             f"{process} {death_reason(outcome.returncode)} ({_log_tail(log)}): look for os._exit "
             "in your code; otherwise it crashed in native code or ran out of memory"
         )
-
-
-@contextmanager
-def atomic_output(out: Path) -> Iterator[Path]:
-    """A temporary file beside ``out`` that replaces ``out`` when the block ends without error.
-
-    The file is made (empty) in ``out``'s folder, so the final ``os.replace`` never crosses
-    file systems; an error in the block leaves any earlier ``out`` as it was and removes the
-    temporary file.
-
-    Raises:
-        UsageError: ``out``'s folder is missing or not writable, or ``out`` is a folder.
-    """
-    folder = out.parent
-    if not folder.is_dir():
-        raise UsageError(
-            "the folder to write the picture in does not exist",
-            str(folder),
-            "make it first, or pass another --out",
-        )
-    if out.is_dir():
-        raise UsageError("--out is a folder, not a file", str(out), "pass a file name, e.g. x.png")
-    try:
-        handle, tmp_name = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=folder)
-    except OSError as exc:
-        raise UsageError("cannot write in the folder", str(folder), str(exc)) from exc
-    os.close(handle)
-    tmp = Path(tmp_name)
-    try:
-        yield tmp
-        os.replace(tmp, out)
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            tmp.unlink()
 
 
 def _log_tail(log: Path) -> str:

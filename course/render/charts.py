@@ -8,12 +8,11 @@ no global state, no display needed) and written atomically: a PNG that exists is
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from core.errors import UsageError
+from core.files import atomic_output
 
 if TYPE_CHECKING:
     from course.app.cohort_stats import CohortStats
@@ -22,32 +21,25 @@ DPI = 120
 """Dots per inch of every picture (a 10 x 4 inch figure is 1200 x 480 pixels)."""
 
 
-def save_png(figure: Any, path: Path) -> Path:
-    """Write ``figure`` to ``path`` as a PNG, replacing it only once the new one is whole.
+def save_png(figure: Any, path: Path, *, option: str = "--png") -> Path:
+    """Write ``figure`` to ``path`` as a PNG, replacing it only once the new one is whole
+    (:func:`core.files.atomic_output`).
+
+    Args:
+        figure: A :class:`matplotlib.figure.Figure`.
+        path: The PNG to write.
+        option: The command-line option that named ``path``, for the messages.
 
     Raises:
-        UsageError: the folder does not exist or cannot be written.
+        UsageError: the folder does not exist or cannot be written, or ``path`` is a folder.
     """
-    folder = path.parent if str(path.parent) else Path(".")
-    if not folder.is_dir():
-        raise UsageError("the picture's folder does not exist", str(folder), "create it first")
-    try:
-        handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".png", dir=folder)
-    except OSError as exc:
-        raise UsageError(
-            "cannot write the picture", str(path), f"{exc.strerror}; pick another --png"
-        ) from None
-    try:
-        with os.fdopen(handle, "wb") as out:
-            figure.savefig(out, format="png", dpi=DPI)
-        os.replace(temporary, path)
-    except OSError as exc:
-        raise UsageError(
-            "cannot write the picture", str(path), f"{exc.strerror}; pick another --png"
-        ) from None
-    finally:
-        if os.path.exists(temporary):
-            os.unlink(temporary)
+    with atomic_output(path, option=option) as temporary:
+        try:
+            figure.savefig(temporary, format="png", dpi=DPI)
+        except OSError as exc:
+            raise UsageError(
+                "cannot write the picture", str(path), f"{exc.strerror}; pick another {option}"
+            ) from None
     return path
 
 

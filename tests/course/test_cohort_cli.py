@@ -299,5 +299,6 @@ def test_stats_png_in_a_missing_folder_exits_2(
     result = runner.invoke(cli, ["cohort", "stats", "--gradebook", str(book), "--png", str(png)])
     assert result.exit_code == 2
     assert result.stderr == (
-        f"Error: the picture's folder does not exist: {png.parent}. create it first\n"
+        f"Error: the folder to write the picture in does not exist: {png.parent}. make it "
+        "first, or pass another --png\n"
     )
