@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from grader.results import GradeReport, Measurement, Status
+from grader.results import CheckResult, GradeReport, Measurement, Status
 from grader.runner import EventCallback, default_profile, grade, resolve_device
 from grader.sandbox import resolve
 from grader.spec import list_assignments, load_assignment
@@ -100,29 +100,24 @@ def verify(
             grade(spec, path, device=resolved, profile=chosen, sandbox=jail, on_event=on_event)
             for path in (spec.solution, spec.skeleton)
         )
-        problems = [
-            f"the solution {c.status} {c.id}: {c.message}".rstrip(": ")
-            for c in solution.checks
-            if not c.passed
-        ]
+        problems = _failures(solution)
         problems += [f"the skeleton passed {c.id}" for c in skeleton.checks if c.points > 0]
         if not solution.checks:
             problems.append("the solution's report has no checks")
-        runs = _seed_runs(solution, 0) if 0 in seeds else []
+        # the training checks are those that measured something; seed 0 is the attempt above
+        training = [c for c in solution.checks if c.measurement is not None]
+        runs = [_seed_run(c, 0) for c in training] if 0 in seeds else []
         others = [c.id for c in solution.checks if c.measurement is None]
         for seed in dict.fromkeys(s for s in seeds if s != 0):
             report = grade(
                 spec, spec.solution, device=resolved, profile=chosen, sandbox=jail,
                 on_event=on_event, skip=others, seed=seed,
             )  # fmt: skip
-            runs += _seed_runs(report, seed)
-            problems += [
-                f"the solution {c.status} {c.id} with seed {seed}: {c.message}".rstrip(": ")
-                for c in report.checks
-                if not c.passed
-            ]
+            runs += [_seed_run(c, seed) for c in report.checks]
+            problems += _failures(report, f" with seed {seed}")
         order = {c.id: i for i, c in enumerate(solution.checks)}
-        runs.sort(key=lambda r: (order[r.check], list(seeds).index(r.seed)))
+        rank = {s: i for i, s in enumerate(seeds)}
+        runs.sort(key=lambda r: (order[r.check], rank[r.seed]))
         result = Verification(spec.name, solution, skeleton, problems, runs)
         done.append(result)
         if on_done is not None:
@@ -130,10 +125,14 @@ def verify(
     return done
 
 
-def _seed_runs(report: GradeReport, seed: int) -> list[SeedRun]:
-    """The training checks of ``report`` (those that measured something, or could have)."""
+def _failures(report: GradeReport, where: str = "") -> list[str]:
+    """``the solution failed accuracy<where>: <message>`` for each check it did not pass."""
     return [
-        SeedRun(c.id, seed, c.status, c.measurement, c.duration_s)
+        f"the solution {c.status} {c.id}{where}: {c.message}".rstrip(": ")
         for c in report.checks
-        if c.measurement is not None or (seed != 0 and c.status != "passed")
+        if not c.passed
     ]
+
+
+def _seed_run(check: CheckResult, seed: int) -> SeedRun:
+    return SeedRun(check.id, seed, check.status, check.measurement, check.duration_s)

@@ -107,6 +107,14 @@ def _seeded(calls: list[tuple[str, int, tuple[str, ...]]]) -> Any:
     return grade
 
 
+@pytest.fixture
+def calls(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, int, tuple[str, ...]]]:
+    """Grading replaced by :func:`_seeded`; the calls it records."""
+    made: list[tuple[str, int, tuple[str, ...]]] = []
+    monkeypatch.setattr(verify_app, "grade", _seeded(made))
+    return made
+
+
 def _calibration_rows(stdout: str) -> list[list[str]]:
     lines = stdout.split("by seed")[1].splitlines()
     return [line.split() for line in lines if line.strip() and line.strip()[0] not in "C━"]
@@ -114,10 +122,8 @@ def _calibration_rows(stdout: str) -> list[list[str]]:
 
 @pytest.mark.parametrize("spelling", [["0", "1", "2"], ["0,1,2"], ["0,", "1", "2,2"]])
 def test_seeds_rerun_only_the_training_checks_of_the_solution(
-    runner: CliRunner, monkeypatch: pytest.MonkeyPatch, spelling: list[str]
+    runner: CliRunner, calls: list[tuple[str, int, tuple[str, ...]]], spelling: list[str]
 ) -> None:
-    calls: list[tuple[str, int, tuple[str, ...]]] = []
-    monkeypatch.setattr(verify_app, "grade", _seeded(calls))
     result = runner.invoke(cli, ["verify", "--seeds", *spelling, "lstm", "--sandbox", "none"])
     assert result.exit_code == 0, result.output
     assert calls == [
@@ -133,10 +139,8 @@ def test_seeds_rerun_only_the_training_checks_of_the_solution(
 
 
 def test_a_seed_the_solution_fails_exits_1(
-    runner: CliRunner, monkeypatch: pytest.MonkeyPatch
+    runner: CliRunner, calls: list[tuple[str, int, tuple[str, ...]]]
 ) -> None:
-    calls: list[tuple[str, int, tuple[str, ...]]] = []
-    monkeypatch.setattr(verify_app, "grade", _seeded(calls))
     result = runner.invoke(cli, ["verify", "vit", "--seeds", "9", "--sandbox", "none"])
     assert result.exit_code == 1, result.output
     assert result.stderr == (
@@ -149,10 +153,8 @@ def test_a_seed_the_solution_fails_exits_1(
 
 
 def test_without_seeds_there_is_no_calibration(
-    runner: CliRunner, monkeypatch: pytest.MonkeyPatch
+    runner: CliRunner, calls: list[tuple[str, int, tuple[str, ...]]]
 ) -> None:
-    calls: list[tuple[str, int, tuple[str, ...]]] = []
-    monkeypatch.setattr(verify_app, "grade", _seeded(calls))
     result = runner.invoke(cli, ["verify", "vit", "--sandbox", "none"])
     assert result.exit_code == 0, result.output
     assert "by seed" not in result.stdout
