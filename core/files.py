@@ -19,7 +19,9 @@ def atomic_output(out: Path, *, option: str = "--out") -> Iterator[Path]:
 
     The file is made (empty) in ``out``'s folder, so the final ``os.replace`` never crosses
     file systems; an error in the block leaves any earlier ``out`` as it was and removes the
-    temporary file.
+    temporary file. The new ``out`` gets the earlier one's permissions, or those of a file
+    made with ``open`` (0o666 less the umask) when there was none: not the temporary file's
+    0o600.
 
     Args:
         out: The picture to write.
@@ -47,7 +49,15 @@ def atomic_output(out: Path, *, option: str = "--out") -> Iterator[Path]:
     tmp = Path(tmp_name)
     try:
         yield tmp
+        os.chmod(tmp, out.stat().st_mode & 0o7777 if out.exists() else 0o666 & ~_umask())
         os.replace(tmp, out)
     finally:
         with contextlib.suppress(FileNotFoundError):
             tmp.unlink()
+
+
+def _umask() -> int:
+    """The process's umask (read by setting it and putting it back)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
