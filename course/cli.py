@@ -15,6 +15,7 @@ it needs (never torch, never the grader's runner), so a tracker command starts q
 
 from __future__ import annotations
 
+import difflib
 import importlib
 from typing import Any, NoReturn
 
@@ -65,6 +66,23 @@ class CourseGroup(click.Group):
         module = importlib.import_module(module_name)
         commands: list[click.Command] = module.COMMANDS
         return next(command for command in commands if command.name == cmd_name)
+
+    def resolve_command(
+        self, ctx: click.Context, args: list[str]
+    ) -> tuple[str | None, click.Command | None, list[str]]:
+        """As click's, and an unknown name gets the nearest command names as a suggestion
+        (``course reprot``: ``Did you mean 'report'?``): click can only suggest the
+        commands it has loaded, and these load on first use."""
+        name = args[0]
+        if (
+            self.get_command(ctx, name) is None
+            and not ctx.resilient_parsing
+            and not name.startswith("-")
+        ):
+            close = difflib.get_close_matches(name, self.list_commands(ctx), n=1)
+            hint = f" Did you mean {close[0]!r}?" if close else ""
+            ctx.fail(f"No such command {name!r}.{hint}")
+        return super().resolve_command(ctx, args)
 
     def invoke(self, ctx: click.Context) -> Any:
         import sqlite3

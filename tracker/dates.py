@@ -9,6 +9,36 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date, timedelta
 
+from core.errors import UsageError
+
+FIRST_DAY = date(2000, 1, 1)
+"""The earliest day the tracker keeps: study logged before it is a typo (``0001-01-01``,
+``99999 days ago``), and every report around it stays computable."""
+
+LAST_DAY = date(2099, 12, 31)
+"""The latest day a report, goal or import may name; far enough, and reports of its week
+and month never reach past the calendar's end (``9999-12-31``)."""
+
+RANGE_FIX = f"The tracker keeps days from {FIRST_DAY.isoformat()} to {LAST_DAY.isoformat()}"
+
+
+def check_day(day: date, typed: str | None = None) -> date:
+    """``day`` itself when it lies in :data:`FIRST_DAY` .. :data:`LAST_DAY`.
+
+    Args:
+        day: The day.
+        typed: What was typed for it (``"99999 days ago"``), for the message.
+
+    Raises:
+        UsageError: ``day`` is outside the range.
+    """
+    if not FIRST_DAY <= day <= LAST_DAY:
+        shown = repr(day.isoformat())
+        if typed is not None and typed.strip() != day.isoformat():
+            shown = f"{typed!r} ({day.isoformat()})"
+        raise UsageError("the date is out of range", shown, RANGE_FIX)
+    return day
+
 
 def week_label(day: date) -> str:
     """The ISO week holding ``day``: ``date(2026, 11, 21)`` -> ``"2026-W47"``."""

@@ -27,6 +27,7 @@ from core.clock import utc_timestamp
 from core.errors import UsageError
 from tracker.dates import week_label
 from tracker.store import insert, transaction
+from tracker.text import required_text
 
 KINDS = ("hours", "topic_hours", "problems")
 """The kinds of goal, in the order they are listed."""
@@ -34,7 +35,10 @@ KINDS = ("hours", "topic_hours", "problems")
 MAX_WEEK_HOURS = 168
 """The most hours a week holds (7 x 24); an hours goal must be at most this."""
 
-_WEEK_LABEL = re.compile(r"(?P<year>\d{4})-[wW](?P<week>\d{1,2})")
+MAX_WEEK_PROBLEMS = 1000
+"""The most problems a weekly goal may ask for (one every ten minutes of a week's hours)."""
+
+_WEEK_LABEL = re.compile(r"(?P<year>[0-9]{4})-[wW](?P<week>[0-9]{1,2})")
 _GOAL_EXAMPLES = "Pass e.g. --hours 40, --problems 5 or --topic CNN --hours 10"
 
 
@@ -205,16 +209,14 @@ def set_goals(
     Raises:
         UsageError: ``week`` is not a week; neither ``hours`` nor ``problems`` is given;
             ``topic`` is given without ``hours`` or is blank; ``hours`` is not finite, <= 0
-            or > 168; ``problems`` <= 0. Nothing is written.
+            or > 168; ``problems`` <= 0 or > 1000. Nothing is written.
         StoreError: The database could not be written.
     """
     label = _week_label(week)
     if hours is None and problems is None:
         raise UsageError("no goal given", fix=_GOAL_EXAMPLES)
     if topic is not None:
-        topic = topic.strip()
-        if not topic:
-            raise UsageError("the topic is empty", fix="Name a topic, e.g. --topic CNN --hours 10")
+        topic = required_text(topic, "the topic", "Name a topic, e.g. --topic CNN --hours 10")
         if hours is None:
             raise UsageError(
                 "--topic needs --hours",
@@ -225,9 +227,11 @@ def set_goals(
     if hours is not None:
         wanted.append(("topic_hours" if topic else "hours", topic or "", _check_hours(hours)))
     if problems is not None:
-        if problems <= 0:
+        if not 0 < problems <= MAX_WEEK_PROBLEMS:
             raise UsageError(
-                "a problems goal must be more than 0", problems, "Pass e.g. --problems 5"
+                f"a problems goal must be more than 0 and at most {MAX_WEEK_PROBLEMS}",
+                problems,
+                "Pass e.g. --problems 5",
             )
         wanted.append(("problems", "", float(problems)))
     stamp = utc_timestamp(now)
@@ -373,9 +377,7 @@ def clear_goals(
             "Pass e.g. --topic CNN, or --all for every goal of the week",
         )
     if topic is not None:
-        topic = topic.strip()
-        if not topic:
-            raise UsageError("the topic is empty", fix="Name a topic, e.g. --topic CNN")
+        topic = required_text(topic, "the topic", "Name a topic, e.g. --topic CNN")
     with transaction(db):
         goals = goals_for_week(db, label)
         if topic is not None:

@@ -25,34 +25,37 @@ from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from core.errors import UsageError
-from tracker.dates import week_label
+from tracker.dates import FIRST_DAY, LAST_DAY, RANGE_FIX, check_day, week_label
 
-_NUMBER = r"\d+(?:\.\d+)?"
+_NUMBER = r"[0-9]+(?:\.[0-9]+)?"
 _BARE = re.compile(_NUMBER)
 _UNITS = re.compile(
     rf"(?:(?P<hours>{_NUMBER})\s*h\s*)?(?:(?P<minutes>{_NUMBER})\s*m)?", re.IGNORECASE
 )
 _DURATION_EXAMPLES = "Write it like 2h30m, 1.5h, 90m or 45 (minutes)"
 
-_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+MAX_DURATION_MINUTES = 366 * 24 * 60
+"""The longest duration read (a year, in minutes); each command has its own, lower, limit."""
+
+_ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _WEEKDAY = re.compile(
     r"(?P<last>last )?(?P<name>mon(?:day)?|tue(?:sday)?|wed(?:nesday)?|thu(?:rsday)?"
     r"|fri(?:day)?|sat(?:urday)?|sun(?:day)?)"
 )
-_DAYS_AGO = re.compile(r"(?P<count>\d{1,5}) days? ago")
+_DAYS_AGO = re.compile(r"(?P<count>[0-9]{1,5}) days? ago")
 _DAY_EXAMPLES = "Use today, yesterday, 3 days ago, monday, last monday or YYYY-MM-DD (2026-11-21)"
 
-_CLOCK = re.compile(r"(?:(?P<day>.+) )?(?P<hour>\d{1,2}):(?P<minute>\d{2})")
-_ISO_CLOCK = re.compile(r"(\d{4}-\d{2}-\d{2})t(\d{1,2}:\d{2})")
+_CLOCK = re.compile(r"(?:(?P<day>.+) )?(?P<hour>[0-9]{1,2}):(?P<minute>[0-9]{2})")
+_ISO_CLOCK = re.compile(r"([0-9]{4}-[0-9]{2}-[0-9]{2})t([0-9]{1,2}:[0-9]{2})")
 _AGO = re.compile(r"(?P<amount>.+?) ?ago")
 _TIME_EXAMPLES = "Use HH:MM (14:05), yesterday 23:30, YYYY-MM-DD HH:MM, 15m ago or now"
 
-_WEEK = re.compile(r"(?P<year>\d{4})-w(?P<week>\d{1,2})")
+_WEEK = re.compile(r"(?P<year>[0-9]{4})-w(?P<week>[0-9]{1,2})")
 _WEEK_FORMS = "Use YYYY-Www (e.g. 2026-W47, weeks 01 to 52 or 53), this or last"
 _GOAL_WEEK_FORMS = "Use YYYY-Www (e.g. 2026-W47, weeks 01 to 52 or 53), this, last or next"
 
-_MONTH = re.compile(r"(?P<year>\d{4})-(?P<month>\d{2})")
+_MONTH = re.compile(r"(?P<year>[0-9]{4})-(?P<month>[0-9]{2})")
 
 
 # --- durations ------------------------------------------------------------------------------
@@ -76,13 +79,37 @@ def parse_duration(text: str) -> int:
     """
     cleaned = text.strip()
     if _BARE.fullmatch(cleaned):
-        return round_minutes(Decimal(cleaned))
+        return _bounded(round_minutes(Decimal(cleaned)), text)
     match = _UNITS.fullmatch(cleaned)
     if not cleaned or match is None or not any(match.groups()):
         raise UsageError("cannot read the duration", repr(text), _DURATION_EXAMPLES)
     hours = Decimal(match["hours"] or 0)
     minutes = Decimal(match["minutes"] or 0)
-    return round_minutes(hours * 60 + minutes)
+    if match["hours"] and minutes >= 60:
+        whole = round_minutes(hours * 60 + minutes)
+        raise UsageError(
+            "the minutes after the hours must be under 60",
+            repr(text),
+            f"Write {whole // 60}h{whole % 60:02d}m, or {whole} for minutes",
+        )
+    return _bounded(round_minutes(hours * 60 + minutes), text)
+
+
+def _is_duration(text: str) -> bool:
+    """Whether ``text`` has a form of :func:`parse_duration` (its size unchecked)."""
+    cleaned = text.strip()
+    match = _UNITS.fullmatch(cleaned)
+    return bool(_BARE.fullmatch(cleaned) or (cleaned and match and any(match.groups())))
+
+
+def _bounded(minutes: int, text: str) -> int:
+    if minutes > MAX_DURATION_MINUTES:
+        raise UsageError(
+            "the duration is longer than a year",
+            repr(text),
+            "Check the number; a study entry holds at most 24 hours",
+        )
+    return minutes
 
 
 def hours_to_minutes(hours: float) -> int:
@@ -96,6 +123,10 @@ def hours_to_minutes(hours: float) -> int:
     """
     if not math.isfinite(hours):
         raise UsageError("hours must be a number", hours, "Pass e.g. --hours 1.5")
+    if abs(hours) * 60 > MAX_DURATION_MINUTES:
+        raise UsageError(
+            "the duration is longer than a year", hours, "Check the number, e.g. --hours 1.5"
+        )
     return round_minutes(Decimal(str(hours)) * 60)
 
 
@@ -127,8 +158,13 @@ def parse_day(text: str, today: date) -> date:
         today: The local date to resolve relative forms against.
 
     Raises:
-        UsageError: ``text`` is none of those forms or not a real date.
+        UsageError: ``text`` is none of those forms, not a real date, or outside
+            :data:`tracker.dates.FIRST_DAY` .. :data:`tracker.dates.LAST_DAY`.
     """
+    return check_day(_read_day(text, today), text)
+
+
+def _read_day(text: str, today: date) -> date:
     cleaned = " ".join(text.strip().lower().split())
     if cleaned == "today":
         return today
@@ -186,19 +222,18 @@ def parse_time(text: str, now: datetime, *, day: date | None = None) -> datetime
     if cleaned == "now":
         return now.astimezone()
     ago = _AGO.fullmatch(cleaned)
-    if ago:
-        try:
-            minutes = parse_duration(ago["amount"])
-        except UsageError:
-            raise UsageError("cannot read the time", repr(text), _TIME_EXAMPLES) from None
-        return (now - timedelta(minutes=minutes)).astimezone()
+    if ago and _is_duration(ago["amount"]):
+        minutes = parse_duration(ago["amount"])
+        moment = (now - timedelta(minutes=minutes)).astimezone()
+        check_day(moment.date(), text)
+        return moment
     clock = _CLOCK.fullmatch(_ISO_CLOCK.sub(r"\1 \2", cleaned))
     if clock is None:
         raise UsageError("cannot read the time", repr(text), _TIME_EXAMPLES)
     hour, minute = int(clock["hour"]), int(clock["minute"])
     if hour > 23 or minute > 59:
         raise UsageError("not a time of day", repr(text), "Hours go from 0 to 23, minutes to 59")
-    on = parse_day(clock["day"], today) if clock["day"] else (day or today)
+    on = parse_day(clock["day"], today) if clock["day"] else check_day(day or today, text)
     return datetime.combine(on, time(hour, minute)).astimezone()
 
 
@@ -216,7 +251,8 @@ def parse_week(text: str | None, today: date) -> tuple[int, int]:
         ``(ISO year, ISO week number)``, e.g. ``(2026, 47)``.
 
     Raises:
-        UsageError: ``text`` is none of those forms, or that year has no such week.
+        UsageError: ``text`` is none of those forms, that year has no such week, or the
+            week is outside :data:`tracker.dates.FIRST_DAY` .. :data:`tracker.dates.LAST_DAY`.
     """
     week = _read_week(text, today)
     if week is None:
@@ -238,10 +274,11 @@ def parse_goal_week(text: str | None, today: date) -> str:
         The ISO week label, e.g. ``"2026-W47"``.
 
     Raises:
-        UsageError: ``text`` is none of those forms, or that year has no such week.
+        UsageError: ``text`` is none of those forms, that year has no such week, or the
+            week is outside :data:`tracker.dates.FIRST_DAY` .. :data:`tracker.dates.LAST_DAY`.
     """
     if text is not None and text.strip().lower() == "next":
-        return week_label(today + timedelta(weeks=1))
+        return week_label(check_day(today + timedelta(weeks=1), text))
     week = _read_week(text, today)
     if week is None:
         raise UsageError("not an ISO week", repr(text), _GOAL_WEEK_FORMS)
@@ -259,7 +296,8 @@ def parse_month(text: str | None, today: date) -> tuple[int, int]:
         ``(year, month)``, e.g. ``(2026, 11)``.
 
     Raises:
-        UsageError: ``text`` is none of those forms or not a real month.
+        UsageError: ``text`` is none of those forms, not a real month, or outside
+            :data:`tracker.dates.FIRST_DAY` .. :data:`tracker.dates.LAST_DAY`.
     """
     cleaned = "this" if text is None else text.strip().lower()
     if cleaned == "this":
@@ -269,7 +307,10 @@ def parse_month(text: str | None, today: date) -> tuple[int, int]:
         return previous.year, previous.month
     match = _MONTH.fullmatch(cleaned)
     if match and 1 <= int(match["month"]) <= 12:
-        return int(match["year"]), int(match["month"])
+        year, month = int(match["year"]), int(match["month"])
+        if not FIRST_DAY <= date(max(year, 1), month, 1) <= LAST_DAY:
+            raise UsageError("the month is out of range", repr(text), RANGE_FIX)
+        return year, month
     raise UsageError("not a month", repr(text), "Use YYYY-MM (e.g. 2026-11), this or last")
 
 
@@ -285,9 +326,11 @@ def _read_week(text: str | None, today: date) -> tuple[int, int] | None:
         return None
     year, week = int(match["year"]), int(match["week"])
     try:
-        date.fromisocalendar(year, week, 1)
+        monday = date.fromisocalendar(year, week, 1)
     except ValueError:
         return None
+    if not FIRST_DAY <= monday <= LAST_DAY - timedelta(days=6):
+        raise UsageError("the week is out of range", repr(text), RANGE_FIX)
     return year, week
 
 

@@ -26,6 +26,7 @@ from sqlite_utils import Database
 from core.clock import utc_timestamp
 from core.errors import UsageError
 from tracker.store import insert, transaction
+from tracker.text import clean_text
 
 SITES = ("boj", "programmers", "leetcode", "other")
 """The sites a problem can come from, as stored in ``problems.site``."""
@@ -193,7 +194,7 @@ def normalize_number(site: str, number: str) -> str:
     Raises:
         UsageError: The number does not fit the site.
     """
-    cleaned = number.strip()
+    cleaned = clean_text(number, "the problem number", "Name the problem, e.g. 1000") or ""
     if site == "boj":
         if not _DIGITS.fullmatch(cleaned):
             raise UsageError(
@@ -234,14 +235,14 @@ def normalize_tags(tags: Iterable[str]) -> tuple[str, ...]:
     """
     seen: dict[str, None] = {}
     for tag in tags:
-        cleaned = " ".join(tag.lower().split())
+        cleaned = " ".join((clean_text(tag, "a tag", "Use e.g. dp") or "").lower().split())
         if cleaned:
             seen.setdefault(cleaned, None)
     return tuple(seen)
 
 
 def _clean_text(text: str | None) -> str | None:
-    return (text or "").strip() or None
+    return clean_text(text, "the text", "Shorten it")
 
 
 def _check_minutes(minutes: int | None) -> None:
@@ -303,6 +304,10 @@ def add_attempt(db: Database, new: NewAttempt, *, today: date, now: datetime) ->
     title, url, note = _clean_text(new.title), _clean_text(new.url), _clean_text(new.note)
     _check_url(url)
     tag_tuple = normalize_tags(new.tags)
+    if new.tags and not tag_tuple:
+        raise UsageError(
+            "the tags are empty", repr(",".join(new.tags)), "Pass tags such as --tags dp,greedy"
+        )
     if day > today:
         raise UsageError(
             "cannot record an attempt in the future",

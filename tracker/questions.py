@@ -15,6 +15,7 @@ from sqlite_utils import Database
 from core.clock import utc_timestamp
 from core.errors import UsageError
 from tracker.store import insert, transaction
+from tracker.text import clean_text, required_text
 
 _LIST_THEM = "List them with course question list"
 
@@ -95,13 +96,12 @@ def add_question(
         UsageError: ``text`` is blank or ``day`` is after ``today``. Nothing is written.
         StoreError: The database could not be written.
     """
-    text = text.strip()
-    topic = (topic or "").strip() or None
-    if not text:
-        raise UsageError(
-            "the question is empty",
-            fix='Write it in quotes, e.g. course question add "Why does LSTM use tanh?"',
-        )
+    text = required_text(
+        text,
+        "the question",
+        'Write it in quotes, e.g. course question add "Why does LSTM use tanh?"',
+    )
+    topic = clean_text(topic, "the topic", "Name a topic, e.g. --topic RNN")
     if day > today:
         raise UsageError(
             "cannot add a question in the future",
@@ -158,9 +158,7 @@ def list_questions(
     ]
     if topic is None:
         return questions
-    wanted = topic.strip().casefold()
-    if not wanted:
-        raise UsageError("the topic is empty", fix="Name a topic, e.g. --topic RNN")
+    wanted = required_text(topic, "the topic", "Name a topic, e.g. --topic RNN").casefold()
     return [q for q in questions if q.topic is not None and q.topic.casefold() == wanted]
 
 
@@ -199,12 +197,11 @@ def answer_question(
         UsageError: ``text`` is blank, or there is no such question. Nothing is written.
         StoreError: The database could not be written.
     """
-    text = text.strip()
-    if not text:
-        raise UsageError(
-            "the answer is empty",
-            fix=f'Write it in quotes, e.g. course question answer {question_id} "Because ..."',
-        )
+    text = required_text(
+        text,
+        "the answer",
+        f'Write it in quotes, e.g. course question answer {question_id} "Because ..."',
+    )
     answered_at = utc_timestamp(now)
     with transaction(db):
         before = get_question(db, question_id)

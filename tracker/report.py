@@ -326,15 +326,22 @@ def month_period(year: int, month: int) -> Period:
     return Period("monthly", date(year, month, 1), date(year, month, last), f"{year}-{month:02d}")
 
 
-def last_days_period(count: int, end: date) -> Period:
+def last_days_period(count: int, end: date, *, option: str = "--last") -> Period:
     """The ``count`` days ending with ``end``.
+
+    Args:
+        count: How many days.
+        end: The last of them.
+        option: The option that gave ``count``, for the message.
 
     Raises:
         UsageError: ``count`` is below 1 or above :data:`MAX_LAST_DAYS`.
     """
     if not 1 <= count <= MAX_LAST_DAYS:
         raise UsageError(
-            "--last takes a number of days from 1 to 3660", count, "Pass e.g. --last 14"
+            f"{option} takes a number of days from 1 to {MAX_LAST_DAYS}",
+            count,
+            f"Pass e.g. {option} 14",
         )
     return Period("last", end - timedelta(days=count - 1), end, f"last {count} days")
 
@@ -535,7 +542,7 @@ def study_calendar(db: Database, end: date, *, today: date, days: int = 365) -> 
     Raises:
         UsageError: ``days`` is below 1 or above :data:`MAX_LAST_DAYS`.
     """
-    span = last_days_period(days, end)
+    span = last_days_period(days, end, option="--days")
     shown = {
         date.fromisoformat(row["day"]): row["minutes"]
         for row in db.query(

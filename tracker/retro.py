@@ -40,6 +40,7 @@ from sqlite_utils import Database
 from core.clock import utc_timestamp
 from core.errors import CourseError, EnvironmentProblem, UsageError
 from tracker.store import database_file, insert, transaction
+from tracker.text import clean_text
 
 KINDS = ("keep", "problem", "try")
 """The ``kind`` of a retro item, in the order a retro shows them."""
@@ -666,7 +667,7 @@ def _items(db: Database, where: str, params: list[Any]) -> list[RetroItem]:
 
 
 def _clean_text(kind: str, text: str) -> str:
-    cleaned = text.strip()
+    cleaned = clean_text(text, f"a {KIND_NAMES[kind]} item", "Write it shorter")
     if not cleaned:
         example = {
             "keep": "--keep 'finished the LSTM lab'",

@@ -13,6 +13,7 @@ from core.clock import utc_timestamp
 from core.errors import UsageError
 from tracker.parsers import parse_time, round_minutes
 from tracker.store import insert, read_timestamp, transaction
+from tracker.text import clean_text, required_text
 
 MINUTES_PER_DAY = 24 * 60
 """The most study time one day can hold, in minutes."""
@@ -98,16 +99,14 @@ def log_study(
         StoreError: The database could not be written.
     """
     today = today or date.today()
-    topic = topic.strip()
-    note = (note or "").strip() or None
+    topic = required_text(topic, "the topic", "Name what you studied, e.g. --topic CNN")
+    note = clean_text(note, "the note", "Shorten the note")
     if minutes <= 0:
         raise UsageError(
             "study time must be more than 0 minutes",
             f"{minutes} min",
             "Pass e.g. --hours 1.5, --minutes 90 or --duration 1h30m",
         )
-    if not topic:
-        raise UsageError("the topic is empty", fix="Name what you studied, e.g. --topic CNN")
     if day > today:
         raise UsageError(
             "cannot log study time in the future",
@@ -357,7 +356,7 @@ def edit_entry(
                     "Leave out --date: an entry with times is on the day it started",
                 )
         new_topic = before.topic if topic is None else _clean_topic(topic)
-        new_note = before.note if note is None else (note.strip() or None)
+        new_note = before.note if note is None else clean_text(note, "the note", "Shorten the note")
         _check_not_future(new_day, today)
         ensure_day_fits(db, new_day, new_minutes, exclude_id=entry_id)
         overlaps: tuple[StudyEntry, ...] = ()
@@ -483,10 +482,7 @@ def _check_positive(minutes: int) -> None:
 
 
 def _clean_topic(topic: str) -> str:
-    cleaned = topic.strip()
-    if not cleaned:
-        raise UsageError("the topic is empty", fix="Name what you studied, e.g. --topic CNN")
-    return cleaned
+    return required_text(topic, "the topic", "Name what you studied, e.g. --topic CNN")
 
 
 def _local_text(moment: datetime) -> str:

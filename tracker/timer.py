@@ -30,6 +30,7 @@ from tracker.study import (
     overlapping_entries,
     span_minutes,
 )
+from tracker.text import clean_text, required_text
 
 _STOP_OR_CANCEL = "stop it later, or discard it with course stop --cancel"
 
@@ -113,10 +114,8 @@ def start_timer(
             Nothing is written.
         StoreError: The database could not be written.
     """
-    topic = topic.strip()
-    note = (note or "").strip() or None
-    if not topic:
-        raise UsageError("the topic is empty", fix="Name what you study, e.g. course start CNN")
+    topic = required_text(topic, "the topic", "Name what you study, e.g. course start CNN")
+    note = clean_text(note, "the note", "Shorten the note")
     if at > now:
         raise UsageError(
             "cannot start a timer in the future", _clock(at, now), _past_fix("--at", at, now)
@@ -202,7 +201,7 @@ def stop_timer(
         day = start.astimezone().date()
         ensure_day_fits(db, day, minutes)
         overlaps = overlapping_entries(db, start, at)
-        notes = [timer.note, (note or "").strip() or None]
+        notes = [timer.note, clean_text(note, "the note", "Shorten the note")]
         joined = "; ".join(dict.fromkeys(text for text in notes if text)) or None
         created_at, started_at, ended_at = (
             utc_timestamp(now),

@@ -19,7 +19,7 @@ import click
 from sqlite_utils import Database
 
 from core import clock
-from core.errors import CourseError, StoreError
+from core.errors import CourseError, StoreError, UsageError
 from grader.workspace import find_workspace
 from tracker.store import damaged_database, database_files, open_db, resolve_db_path
 
@@ -98,6 +98,28 @@ def store_error(error: sqlite3.DatabaseError) -> StoreError | None:
         str(path),
         "Close other programs using it and check disk space and file permissions",
     )
+
+
+def confirm(prompt: str, *, done: str = "nothing was deleted") -> None:
+    """Ask ``prompt`` (y/N) before a command destroys something.
+
+    "n" (or Enter) aborts as click does: ``Aborted!``, exit 1. No answer at all (no terminal,
+    input that ends, Ctrl-C) is a :class:`UsageError` (exit 2) that says to pass ``--yes``.
+
+    Raises:
+        click.Abort: the answer was no.
+        UsageError: there was no answer.
+    """
+    try:
+        agreed = click.confirm(prompt)
+    except click.Abort:
+        raise UsageError(
+            f"{done}: the question got no answer",
+            repr(prompt),
+            "Answer y at a terminal, or pass --yes to skip the question",
+        ) from None
+    if not agreed:
+        raise click.Abort()
 
 
 def now() -> datetime:

@@ -21,6 +21,35 @@ DURATION_HELP = "1h30m, 1.5h, 90m or 45 (a bare number is minutes)"
 """The forms every ``--minutes`` and ``--duration`` takes (``tracker.parsers.parse_duration``)."""
 
 
+MAX_ROW_ID = 2**63 - 1
+"""The largest number SQLite gives a row (a signed 64-bit integer)."""
+
+
+class RowId(click.ParamType):  # type: ignore[type-arg]  # generic only from click 8.5
+    """The number of a stored row (``course delete 7``): ASCII digits, 1 to :data:`MAX_ROW_ID`.
+
+    A larger number names no row; SQLite could not even be asked about it.
+    """
+
+    name = "ID"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> int:
+        if isinstance(value, int):
+            number = value
+        else:
+            text = str(value).strip()
+            if not text.isascii() or not text.isdigit():
+                self.fail(f"{value!r} is not a valid integer.", param, ctx)
+            number = int(text)
+        if not 1 <= number <= MAX_ROW_ID:
+            self.fail(f"{value} names no row: numbers go from 1 to {MAX_ROW_ID}", param, ctx)
+        return number
+
+
+ROW_ID = RowId()
+"""The type of every ``ID`` argument and option (entries, questions, retro items)."""
+
+
 def device_option(help: str) -> Callable[[Any], Any]:
     """``--device auto|cpu|cuda`` (default ``auto``), with a help text about what runs there."""
     return click.option(

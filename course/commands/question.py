@@ -7,7 +7,7 @@ from contextlib import closing
 import click
 
 from course.commands import context
-from course.commands.options import day_option
+from course.commands.options import ROW_ID, day_option
 from course.render.format import make_console
 from course.render.questions import (
     question_added_line,
@@ -68,7 +68,7 @@ def list_command(open_only: bool, answered_only: bool, topic: str | None, as_jso
 
 
 @question_group.command("answer", short_help="Answer a question (replaces an earlier answer).")
-@click.argument("question_id", metavar="ID", type=int)
+@click.argument("question_id", metavar="ID", type=ROW_ID)
 @click.argument("text", nargs=-1, required=True)
 def answer_command(question_id: int, text: tuple[str, ...]) -> None:
     """Answer question ID (an earlier answer is replaced): course question answer 3 "..."."""
@@ -80,7 +80,7 @@ def answer_command(question_id: int, text: tuple[str, ...]) -> None:
 
 
 @question_group.command("reopen")
-@click.argument("question_id", metavar="ID", type=int)
+@click.argument("question_id", metavar="ID", type=ROW_ID)
 def reopen_command(question_id: int) -> None:
     """Remove question ID's answer, so that it is open again."""
     with closing(context.open_store()) as db:
@@ -90,7 +90,7 @@ def reopen_command(question_id: int) -> None:
 
 
 @question_group.command("delete")
-@click.argument("question_id", metavar="ID", type=int)
+@click.argument("question_id", metavar="ID", type=ROW_ID)
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
 def delete_command(question_id: int, yes: bool) -> None:
     """Remove question ID from the list (asks first unless --yes)."""
@@ -98,7 +98,7 @@ def delete_command(question_id: int, yes: bool) -> None:
         if not yes:
             question = get_question(db, question_id)
             click.echo(question_title(question))
-            click.confirm("Delete this question?", abort=True)
+            context.confirm("Delete this question?")
         removed = delete_question(db, question_id)
     click.echo(question_deleted_line(removed))
 

@@ -24,7 +24,7 @@ from sqlite_utils import Database
 
 from core.errors import UsageError
 from course.commands import context
-from course.commands.options import day_option
+from course.commands.options import ROW_ID, day_option
 from course.render.format import make_console
 from course.render.retro import print_retro, saved_line
 from tracker.parsers import parse_day
@@ -47,12 +47,14 @@ def _stdin_is_tty() -> bool:
 @click.option("--problem", multiple=True, metavar="TEXT", help="What went wrong or got in the way.")
 @click.option("--try", "try_", multiple=True, metavar="TEXT", help="What you will try next.")
 @click.option(
-    "--kept", type=int, multiple=True, metavar="ID", help="An earlier Try that held, or is done."
+    "--kept", type=ROW_ID, multiple=True, metavar="ID", help="An earlier Try that held, or is done."
 )
-@click.option("--dropped", type=int, multiple=True, metavar="ID", help="An earlier Try given up.")
+@click.option(
+    "--dropped", type=ROW_ID, multiple=True, metavar="ID", help="An earlier Try given up."
+)
 @click.option(
     "--carried",
-    type=int,
+    type=ROW_ID,
     multiple=True,
     metavar="ID",
     help="An earlier Try to try again: a new Try on this day.",

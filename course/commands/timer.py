@@ -8,7 +8,7 @@ import click
 
 from core.errors import UsageError
 from course.commands import context
-from course.commands.options import DAY_HELP, study_minutes, study_time_options
+from course.commands.options import DAY_HELP, ROW_ID, study_minutes, study_time_options
 from course.render.timer import (
     cancelled_line,
     delete_prompt,
@@ -98,7 +98,7 @@ def status_command() -> None:
 
 
 @click.command("edit")
-@click.argument("entry_id", metavar="ID", type=int)
+@click.argument("entry_id", metavar="ID", type=ROW_ID)
 @study_time_options("New study time")
 @click.option("--topic", help="New topic.")
 @click.option("--date", "day_text", metavar="DATE", help=f"New day: {DAY_HELP}.")
@@ -153,14 +153,14 @@ def edit_command(
 
 
 @click.command("delete")
-@click.argument("entry_id", metavar="ID", type=int)
+@click.argument("entry_id", metavar="ID", type=ROW_ID)
 @click.option("--yes", "-y", is_flag=True, help="Delete without asking.")
 def delete_command(entry_id: int, yes: bool) -> None:
     """Delete a study entry: course delete 7 (asks first unless --yes)."""
     with closing(context.open_store()) as db:
         entry = get_entry(db, entry_id)
         if not yes:
-            click.confirm(delete_prompt(entry), abort=True)
+            context.confirm(delete_prompt(entry))
         deleted = delete_entry(db, entry_id)
     click.echo(deleted_line(deleted))
 

@@ -438,7 +438,7 @@ def test_report_empty_week(runner: CliRunner) -> None:
         ),
         (
             ["streak", "--days", "0"],
-            "Error: --last takes a number of days from 1 to 3660: 0. Pass e.g. --last 14\n",
+            "Error: --days takes a number of days from 1 to 3660: 0. Pass e.g. --days 14\n",
         ),
     ],
 )

@@ -515,7 +515,7 @@ def test_delete_asks_first(runner: CliRunner, clock: Clock, db_path: Path) -> No
     assert rows(db_path, "study_log") == []
 
 
-@pytest.mark.parametrize("answer", ["n\n", "\n", ""])
+@pytest.mark.parametrize("answer", ["n\n", "\n"])
 def test_delete_declined_keeps_the_entry(
     runner: CliRunner, clock: Clock, db_path: Path, answer: str
 ) -> None:
@@ -524,6 +524,21 @@ def test_delete_declined_keeps_the_entry(
     assert result.exit_code == 1
     assert result.stdout.startswith("Delete entry #1: 0h 30m of RNN on 2026-11-21? [y/N]: ")
     assert result.stderr == "Aborted!\n"
+    assert [row["topic"] for row in rows(db_path, "study_log")] == ["RNN"]
+
+
+def test_delete_without_an_answer_says_to_pass_yes(
+    runner: CliRunner, clock: Clock, db_path: Path
+) -> None:
+    """No terminal (input that ends): an Error line naming --yes, exit 2, the entry kept."""
+    ok(runner, "log", "--minutes", "30", "--topic", "RNN")
+    result = run(runner, "delete", "1", input="")
+    assert (result.exit_code, result.stderr) == (
+        2,
+        "Error: nothing was deleted: the question got no answer: "
+        "'Delete entry #1: 0h 30m of RNN on 2026-11-21?'. "
+        "Answer y at a terminal, or pass --yes to skip the question\n",
+    )
     assert [row["topic"] for row in rows(db_path, "study_log")] == ["RNN"]
 
 
