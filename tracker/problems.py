@@ -37,7 +37,7 @@ STATUSES = ("solved", "attempted", "failed")
 MAX_MINUTES = 24 * 60
 """The longest one attempt can be, in minutes (it is recorded on one day)."""
 
-_DIGITS = re.compile(r"\d+")
+_DIGITS = re.compile(r"[0-9]+")
 _SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 _SITE_LIST = ", ".join(SITES)
 _STATUS_LIST = ", ".join(STATUSES)

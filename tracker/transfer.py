@@ -36,7 +36,7 @@ import tempfile
 from collections.abc import Iterator, Mapping
 from contextlib import closing, contextmanager
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Any
 
@@ -44,6 +44,7 @@ from sqlite_utils import Database
 
 from core.clock import utc_timestamp
 from core.errors import EnvironmentProblem, UsageError
+from tracker.rows import check_rows
 from tracker.store import (
     MIGRATIONS,
     SCHEMA_VERSION,
@@ -182,7 +183,7 @@ def import_file(db: Database, path: Path, *, now: datetime, replace: bool = Fals
             Nothing is written.
         StoreError: The backup or the rows could not be written; no row is.
     """
-    export = check_export(read_export(path), source=str(path))
+    export = check_export(read_export(path), source=str(path), today=now.astimezone().date())
     database = database_file(db)
     backup = None
     if replace and total_rows(db):
@@ -323,6 +324,10 @@ def read_export(path: Path) -> dict[str, Any]:
         ) from exc
     try:
         data = json.loads(text)
+    except RecursionError:
+        raise UsageError(
+            "the export file nests its JSON too deeply", str(path), _FROM_EXPORT
+        ) from None
     except json.JSONDecodeError as exc:
         raise UsageError(
             "the export file is not valid JSON",
@@ -338,17 +343,22 @@ def read_export(path: Path) -> dict[str, Any]:
     return data
 
 
-def check_export(data: Mapping[str, Any], *, source: str = "the export") -> CheckedExport:
+def check_export(
+    data: Mapping[str, Any], *, source: str = "the export", today: date | None = None
+) -> CheckedExport:
     """Check an export completely, without touching the tracker database.
 
     The rows are loaded into a scratch database with the export's own schema version
     (``open_db(scratch, migrations=MIGRATIONS[:version])``), so SQLite checks every
     ``NOT NULL``, ``CHECK``, ``UNIQUE`` and foreign key; an export from an older `course`
-    is then upgraded by the ordinary migrations and read back.
+    is then upgraded by the ordinary migrations and read back. Last, every row must hold
+    what a command could have written (:func:`tracker.rows.check_rows`: real days in range,
+    whole minutes from 1 to 1440, text that is not blank, finite numbers, ...).
 
     Args:
         data: The parsed export (:func:`export_data`, :func:`read_export`).
         source: What to call it in messages, e.g. the file's path.
+        today: The local date, to refuse days in the future (default: the system's).
 
     Returns:
         The rows at the current schema version.
@@ -357,7 +367,8 @@ def check_export(data: Mapping[str, Any], *, source: str = "the export") -> Chec
         UsageError: The format marker is missing or wrong; the schema version is not a whole
             number, or is newer than this `course` knows; a table or column is unknown; a
             value is not text, a number, ``null`` or ``{"base64": ...}``; or the rows break
-            a rule of the schema (the message names the table and row).
+            a rule of the schema or of the commands (the message names the table, row and
+            column).
         StoreError: The scratch database could not be made.
     """
     if not isinstance(data, Mapping):
@@ -400,7 +411,9 @@ def check_export(data: Mapping[str, Any], *, source: str = "the export") -> Chec
         if version < SCHEMA_VERSION:
             open_db(path).close()  # the ordinary migrations upgrade the rows
         with closing(open_db(path)) as scratch, scratch.atomic():
-            return CheckedExport(version, _read_tables(scratch))
+            upgraded = _read_tables(scratch)
+    check_rows(upgraded, today=today or date.today(), source=source)
+    return CheckedExport(version, upgraded)
 
 
 def load_export(db: Database, export: CheckedExport, *, replace: bool = False) -> dict[str, int]:
@@ -531,7 +544,17 @@ def _check_shape(db: Database, tables: Mapping[str, Any], source: str) -> None:
 
 
 def _from_json(value: object, where: str, source: str) -> object:
-    if value is None or isinstance(value, (str, int)):
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            raise UsageError(
+                "the export holds text that is not valid Unicode (a lone surrogate)",
+                f"{where}: {ascii(value)[:60]} in {source}",
+                "Fix that row, or export again from the database it came from",
+            ) from None
+        return value
+    if value is None or isinstance(value, int):
         return value
     if isinstance(value, float):
         if math.isnan(value):

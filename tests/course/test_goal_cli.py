@@ -184,7 +184,10 @@ def test_set_shows_markup_as_typed(clock: CliRunner) -> None:
         ),
         (["--hours", "nan"], "hours must be a number: nan. Pass e.g. --hours 40"),
         (["--hours", "inf"], "hours must be a number: inf. Pass e.g. --hours 40"),
-        (["--problems", "0"], "a problems goal must be more than 0 and at most 1000: 0. Pass e.g. --problems 5"),
+        (
+            ["--problems", "0"],
+            "a problems goal must be more than 0 and at most 1000: 0. Pass e.g. --problems 5",
+        ),
         (
             ["--topic", "CNN", "--problems", "3"],
             "--topic needs --hours: CNN. Set that topic's hours goal with --topic CNN --hours 10",

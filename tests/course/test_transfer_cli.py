@@ -241,7 +241,12 @@ def test_import_of_an_older_export_upgrades_it(
 ) -> None:
     with closing(open_db(tmp_path / "old.db", migrations=MIGRATIONS[:1])) as old:
         old.table("study_log").insert(
-            {"day": "2026-11-16", "minutes": 45, "topic": "RNN", "created_at": "t"}
+            {
+                "day": "2026-11-16",
+                "minutes": 45,
+                "topic": "RNN",
+                "created_at": "2026-11-16T01:00:00Z",
+            }
         )
         data = export_data(old, now=FIXED)
     backup = _write(tmp_path / "old.json", data)

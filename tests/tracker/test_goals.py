@@ -202,7 +202,10 @@ def test_a_whole_week_of_hours_is_allowed(db: Database) -> None:
         ),
         ({"hours": float("nan")}, "hours must be a number: nan. Pass e.g. --hours 40"),
         ({"hours": float("inf")}, "hours must be a number: inf. Pass e.g. --hours 40"),
-        ({"problems": 0}, "a problems goal must be more than 0 and at most 1000: 0. Pass e.g. --problems 5"),
+        (
+            {"problems": 0},
+            "a problems goal must be more than 0 and at most 1000: 0. Pass e.g. --problems 5",
+        ),
         (
             {"hours": 40, "problems": -1},
             "a problems goal must be more than 0 and at most 1000: -1. Pass e.g. --problems 5",

@@ -125,7 +125,10 @@ def fill_every_table(db: Database) -> None:
             {"kind": "problem", "text": "too many tabs", "reviewed_on": "2026-11-18"},
         ]:
             insert(db, "retro_items", {"day": "2026-11-17", "created_at": stamp, **row})
-        for site, number, tags in [("boj", "1000", ["math", "구현"]), ("leetcode", "42", ["dp"])]:
+        for site, number, tags in [
+            ("boj", "1000", ["math", "구현"]),
+            ("leetcode", "two-sum", ["dp"]),
+        ]:
             problem = insert(
                 db,
                 "problems",
@@ -330,19 +333,34 @@ def test_round_trip_through_json_is_lossless(full: Database, fresh: Database) ->
     ]
 
 
-def test_round_trip_keeps_blobs_and_infinite_floats(db: Database, fresh: Database) -> None:
+def test_an_export_of_a_damaged_database_is_refused_on_import(
+    db: Database, fresh: Database
+) -> None:
+    """A BLOB note and an infinite goal (SQLite takes them; no command writes them) are
+    exported faithfully, and refused on import, naming the row and column."""
     with transaction(db):
         insert(db, "study_log", _study_row(note=b"\x00\xffraw"))
-        db.execute(
-            "INSERT INTO goals (week, kind, target, created_at, updated_at) "
-            "VALUES ('2026-W47', 'hours', 1e999, 't', 't')"
-        )
     first = export_data(db, now=NOW)
     assert first["tables"]["study_log"][0]["note"] == {"base64": "AP9yYXc="}
-    _import(fresh, json.loads(export_json(first)))
-    assert fresh.execute("SELECT note FROM study_log").fetchone()[0] == b"\x00\xffraw"
-    assert fresh.execute("SELECT target FROM goals").fetchone()[0] == float("inf")
-    assert export_data(fresh, now=NOW) == first
+    with pytest.raises(UsageError) as caught:
+        _import(fresh, json.loads(export_json(first)))
+    assert caught.value.message.startswith(
+        "the export holds a value no command would store (note must be text): "
+        "study_log row 1, note = a BLOB in "
+    )
+    with transaction(db):
+        db.execute("DELETE FROM study_log")
+        db.execute(
+            "INSERT INTO goals (week, kind, target, created_at, updated_at) "
+            "VALUES ('2026-W47', 'hours', 1e999, '2026-11-16T01:00:00Z', '2026-11-16T01:00:00Z')"
+        )
+    with pytest.raises(UsageError) as caught:
+        _import(fresh, json.loads(export_json(export_data(db, now=NOW))))
+    assert caught.value.message.startswith(
+        "the export holds a value no command would store (target must be a finite number): "
+        "goals row 1, target = inf in "
+    )
+    assert total_rows(fresh) == 0
 
 
 def test_replace_swaps_everything_for_the_export(full: Database, fresh: Database) -> None:
