@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 from rich.console import Console
+from rich.text import Text
 
 from course.app.cohort import run_cohort
 from course.app.cohort_export import FORMATS, export
@@ -134,7 +135,7 @@ def grade_command(
             task_gpus=task_gpus,
         )
     if summary.warning:
-        err.print(f"Warning: {summary.warning}", soft_wrap=True)
+        err.print(Text(f"Warning: {summary.warning}"), soft_wrap=True)
     out = Console(highlight=False)
     out.print(summary_table(summary))
     out.print(summary_line(summary))
@@ -182,13 +183,13 @@ def stats_command(gradebook_path: Path, assignment: str | None, png: Path | None
     submissions, from each student's latest attempt."""
     out = Console(highlight=False)
     stats = cohort_stats(gradebook_path, assignment)
-    out.print(stats_headline(stats), soft_wrap=True)
+    out.print(Text(stats_headline(stats)), soft_wrap=True)
     for table in stats_tables(stats):
         out.print(table)
     if png is not None:
         from course.render.charts import cohort_stats_figure, save_png
 
-        out.print(f"Wrote {save_png(cohort_stats_figure(stats), png)}", soft_wrap=True)
+        out.print(Text(f"Wrote {save_png(cohort_stats_figure(stats), png)}"), soft_wrap=True)
 
 
 COMMANDS: list[click.Command] = [cohort_group]

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 from rich.console import Console
+from rich.text import Text
 
 from course.app.attempt import run_attempt
 from course.commands.context import open_store, private_paths
@@ -59,14 +60,16 @@ def grade_command(
             hidden=private_paths(),
         )
     if outcome.warning:
-        err.print(f"Warning: {outcome.warning}", soft_wrap=True)
+        err.print(Text(f"Warning: {outcome.warning}"), soft_wrap=True)
     report = outcome.report
     if as_json:
         click.echo(report_json(report))
     else:
         print_report(Console(highlight=False), report)
     if outcome.store_error:
-        err.print(f"Warning: this attempt was not recorded in the tracker: {outcome.store_error}")
+        err.print(
+            Text(f"Warning: this attempt was not recorded in the tracker: {outcome.store_error}")
+        )
     ctx.exit(0 if report.full_marks else 1)
 
 

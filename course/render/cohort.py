@@ -1,4 +1,9 @@
-"""Rendering for `course cohort`: the live progress bar and the summary table."""
+"""Rendering for `course cohort`: the live progress bar and the summary table.
+
+Student names (from file and folder names), notes and check titles go through
+:func:`course.render.format.safe_text`: rich markup in them is shown as typed and control
+characters as escapes such as ``\\x1b``.
+"""
 
 from __future__ import annotations
 
@@ -21,7 +26,7 @@ from rich.text import Text
 
 from course.app.cohort import CohortPlan, CohortResult, CohortSummary
 from course.app.cohort_stats import CohortStats
-from course.render.format import format_score
+from course.render.format import format_score, safe_text, visible
 
 NOTE_CHARS = 100
 """The longest note a summary row shows (the gradebook and the exports keep it whole)."""
@@ -91,7 +96,7 @@ class CohortProgress:
 def summary_table(summary: CohortSummary) -> Table:
     """One row per student: score, status and what went wrong."""
     table = Table(
-        title=f"{summary.assignment}: {len(summary.results)} submissions",
+        title=Text(f"{visible(summary.assignment)}: {len(summary.results)} submissions"),
         box=box.SIMPLE_HEAVY,
         title_justify="left",
     )
@@ -111,10 +116,10 @@ def summary_table(summary: CohortSummary) -> Table:
             note = note[: NOTE_CHARS - 1].rstrip() + "…"
         style = "green" if r.score >= r.max_score else "red"
         table.add_row(
-            Text(r.student),
+            safe_text(r.student),
             Text(format_score(r.score, r.max_score), style=style),
             r.status,
-            Text(note),
+            safe_text(note),
         )
     return table
 
@@ -128,7 +133,7 @@ def summary_line(summary: CohortSummary) -> str:
 def stats_headline(stats: CohortStats) -> str:
     """``resnet: 4 students, 3 graded, mean 65.0/100; 1.0 s median, 1.0 s longest``."""
     return (
-        f"{stats.assignment}: {stats.students} students, {stats.graded} graded, mean "
+        f"{visible(stats.assignment)}: {stats.students} students, {stats.graded} graded, mean "
         f"{stats.mean:.1f}/{stats.max_score:g}; {stats.median_s:.1f} s median, "
         f"{stats.max_s:.1f} s longest"
     )
@@ -151,7 +156,7 @@ def stats_tables(stats: CohortStats, width: int = 40) -> list[Table]:
     rates.add_column("Rate", justify="right", no_wrap=True)
     for rate in sorted(stats.checks, key=lambda r: (r.passed / r.graded, r.id)):
         rates.add_row(
-            Text(rate.title),
+            safe_text(rate.title),
             f"{rate.passed}/{rate.graded}",
             f"{100 * rate.passed / rate.graded:.0f} %",
         )
@@ -162,7 +167,7 @@ def stats_tables(stats: CohortStats, width: int = 40) -> list[Table]:
     )
     same.add_column("Students")
     for group in stats.identical:
-        same.add_row(Text(", ".join(group)))
+        same.add_row(safe_text(", ".join(group)))
     if not stats.identical:
         same.add_row(Text("none", style="dim"))
     return [hist, rates, same]

@@ -1,16 +1,20 @@
-"""Formatters every renderer shares: times, points, percentages, counts, bars, the console.
+"""Formatters every renderer shares: times, points, percentages, counts, bars, the console,
+and user text made safe to show (:func:`visible`, :func:`safe_text`).
 
-Plain strings only; rich is imported inside :func:`make_console`, so ``course log`` starts
-without it. Clock times are shown in the system's local time zone.
+Plain strings only; rich is imported inside :func:`make_console` and :func:`safe_text`, so
+``course log`` starts without it. Clock times are shown in the system's local time zone.
 """
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from datetime import datetime
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from rich.console import Console
+    from rich.text import Text
 
     from tracker.study import StudyEntry
 
@@ -26,6 +30,90 @@ def make_console() -> Console:
     from rich.console import Console
 
     return Console(highlight=False)
+
+
+_HIDDEN = frozenset({"Cc", "Cf", "Cs", "Zl", "Zp"})
+"""Unicode categories :func:`visible` escapes: controls (C0, C1, DEL, ESC, newline, tab),
+format characters (bidi overrides and isolates, zero-width space, BOM, soft hyphen, tags),
+lone surrogates, and the line and paragraph separators."""
+
+_JOINERS = frozenset("\u200c\u200d")
+"""Zero-width (non-)joiners: kept between two visible non-ASCII characters (emoji sequences
+such as 👩‍💻, Indic and Persian words), escaped anywhere else."""
+
+_EMOJI_TAG_SEQUENCE = re.compile("\U0001f3f4[\U000e0020-\U000e007e]+\U000e007f")
+"""A flag of a subdivision (🏴 + tag characters + cancel tag): its tag characters are kept."""
+
+_SHORT_ESCAPES = {"\n": "\\n", "\t": "\\t", "\r": "\\r"}
+
+
+def visible(text: str) -> str:
+    """``text`` with every invisible or terminal-controlling character written as its Python
+    escape, so user text is shown as typed and never interpreted by the terminal.
+
+    Escaped: C0 and C1 controls and DEL (``\\x1b``, ``\\x7f``, ``\\x9b``; newline, tab and
+    carriage return as ``\\n``, ``\\t``, ``\\r``), format characters (Unicode category
+    ``Cf``: bidi overrides and isolates ``\\u202e``, ``\\u2066``, zero-width space
+    ``\\u200b``, the BOM ``\\ufeff``), lone surrogates and the line and paragraph separators
+    (``\\u2028``); characters past U+FFFF as ``\\U000e0001``. Everything else, Korean,
+    emoji, spaces, square brackets and backslashes included, is kept as typed. Zero-width
+    joiners inside emoji or words, and the tags of a subdivision flag, are kept too.
+
+    Example: ``visible("CNN\\x1b[2J\\nnext")`` -> ``"CNN\\\\x1b[2J\\\\nnext"`` (a literal
+    backslash, ``x1b``, ...).
+    """
+    if text.isprintable():
+        return text
+    kept = {
+        index
+        for match in _EMOJI_TAG_SEQUENCE.finditer(text)
+        for index in range(match.start(), match.end())
+    }
+    out: list[str] = []
+    for index, char in enumerate(text):
+        if index in kept or not _hidden(text, index):
+            out.append(char)
+        else:
+            out.append(_escape(char))
+    return "".join(out)
+
+
+def safe_text(text: str, style: str = "") -> Text:
+    """``text`` as a :class:`rich.text.Text` after :func:`visible`: square brackets are shown
+    as typed (never read as rich markup) and no escape code reaches the terminal.
+
+    Args:
+        text: Text from the user (a topic, a note, a title, a tag, a question).
+        style: A rich style for the whole text, e.g. ``"bold"``.
+    """
+    from rich.text import Text
+
+    return Text(visible(text), style=style)
+
+
+def _hidden(text: str, index: int) -> bool:
+    char = text[index]
+    if unicodedata.category(char) not in _HIDDEN:
+        return False
+    if char in _JOINERS and 0 < index < len(text) - 1:
+        return not (_shown_letter(text[index - 1]) and _shown_letter(text[index + 1]))
+    return True
+
+
+def _shown_letter(char: str) -> bool:
+    return not char.isascii() and unicodedata.category(char)[0] in "LMNS"
+
+
+def _escape(char: str) -> str:
+    short = _SHORT_ESCAPES.get(char)
+    if short is not None:
+        return short
+    code = ord(char)
+    if code <= 0xFF:
+        return f"\\x{code:02x}"
+    if code <= 0xFFFF:
+        return f"\\u{code:04x}"
+    return f"\\U{code:08x}"
 
 
 def format_minutes(minutes: int) -> str:

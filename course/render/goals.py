@@ -1,6 +1,7 @@
 """Rendering for ``course goal``: the confirmations, a week's goals with progress, JSON.
 
-:func:`weeks_table` and :func:`format_amount` serve ``course report`` too. Topics reach rich as
+:func:`weeks_table` and :func:`format_amount` serve ``course report`` too. Topics go through
+:func:`course.render.format.visible` (control characters as escapes) and reach rich as
 :class:`rich.text.Text`, so square brackets are shown as typed, never read as markup. rich is
 imported only inside the functions that build tables, so ``course goal set`` starts without it.
 """
@@ -12,7 +13,14 @@ from collections.abc import Sequence
 from datetime import date
 from typing import TYPE_CHECKING
 
-from course.render.format import bar, format_minutes, format_percent, format_points
+from course.render.format import (
+    bar,
+    format_minutes,
+    format_percent,
+    format_points,
+    safe_text,
+    visible,
+)
 from tracker.goals import Goal, GoalProgress
 
 if TYPE_CHECKING:
@@ -34,7 +42,7 @@ def goal_line(goal: Goal) -> str:
 
     The hours kinds are shown in hours and minutes, problems as a count.
     """
-    return f"{goal.label} {format_amount(goal, goal.target)}"
+    return f"{visible(goal.label)} {format_amount(goal, goal.target)}"
 
 
 def goal_set_lines(goals: Sequence[Goal]) -> list[str]:
@@ -77,7 +85,7 @@ def goals_view(
     table.add_column("", min_width=GOAL_BAR_WIDTH)
     for item in progress:
         table.add_row(
-            Text(item.label),
+            safe_text(item.label),
             format_amount(item.goal, item.goal.target),
             format_amount(item.goal, item.actual),
             format_percent(item.percent),
@@ -94,7 +102,6 @@ def weeks_table(progress: Sequence[GoalProgress]) -> RenderableType:
     """
     from rich import box
     from rich.table import Table
-    from rich.text import Text
 
     table = Table(title="Goals", title_justify="left", box=box.SQUARE)
     table.add_column("Week")
@@ -105,7 +112,7 @@ def weeks_table(progress: Sequence[GoalProgress]) -> RenderableType:
     for item in progress:
         table.add_row(
             item.goal.week,
-            Text(item.label),
+            safe_text(item.label),
             format_amount(item.goal, item.actual),
             format_amount(item.goal, item.goal.target),
             format_percent(item.percent),

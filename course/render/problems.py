@@ -1,8 +1,10 @@
 """Rendering for ``course problem``: the ``add`` confirmation, the attempts table and stats.
 
 :func:`attempts_table` with ``brief=True`` is the coding-test section of ``course report``.
-Text from the student (titles, tags, numbers of ``other`` problems) goes to rich as
-:class:`rich.text.Text`, so square brackets are shown as typed, never read as markup.
+Text from the student (titles, tags, numbers of ``other`` problems) goes through
+:func:`course.render.format.visible` (control characters as escapes such as ``\\x1b``) and
+to rich as :class:`rich.text.Text`, so square brackets are shown as typed, never read as
+markup.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from course.render.format import format_minutes, plural
+from course.render.format import format_minutes, plural, safe_text, visible
 from tracker.problem_stats import ProblemStats
 from tracker.problems import ProblemAttempt
 from tracker.review_queue import AddedAttempt, ReviewItem
@@ -41,7 +43,7 @@ def added_lines(added: AddedAttempt, today: date) -> list[str]:
         Review it again on 2026-11-22 (in 1 day).
     """
     attempt = added.attempt
-    name = f"{attempt.label} {attempt.title}" if attempt.title else attempt.label
+    name = visible(f"{attempt.label} {attempt.title}" if attempt.title else attempt.label)
     outcome = _STATUS_VERB[attempt.status]
     if attempt.used_hint:
         outcome += " with a hint"
@@ -107,7 +109,11 @@ def attempts_table(
         table.add_column("Time", justify="right", no_wrap=True)
         table.add_column("Hint", no_wrap=True)
     for attempt in attempts:
-        problem = (Text(attempt.label), Text(attempt.title or ""), Text(", ".join(attempt.tags)))
+        problem = (
+            safe_text(attempt.label),
+            safe_text(attempt.title or ""),
+            safe_text(", ".join(attempt.tags)),
+        )
         if brief:
             table.add_row(
                 attempt.day.isoformat(),
@@ -176,7 +182,7 @@ def _counts_table(
     table.add_column("Attempts", justify="right")
     counts = dict(attempts)
     for key, count in solved:
-        table.add_row(Text(key), str(count), str(counts.get(key, 0)))
+        table.add_row(safe_text(key), str(count), str(counts.get(key, 0)))
     return table
 
 
@@ -188,7 +194,7 @@ def _weak_tags(stats: ProblemStats) -> RenderableType:
     table.add_column("Failures", justify="right")
     table.add_column("Hints", justify="right")
     for weak in stats.weak_tags:
-        table.add_row(Text(weak.tag), str(weak.failures), str(weak.hints))
+        table.add_row(safe_text(weak.tag), str(weak.failures), str(weak.hints))
     return table
 
 
@@ -211,8 +217,8 @@ def _review_table(queue: list[ReviewItem], today: date) -> RenderableType:
         table.add_row(
             item.due.isoformat(),
             review_when(item, today),
-            Text(item.label),
-            Text(item.title or ""),
+            safe_text(item.label),
+            safe_text(item.title or ""),
             plural(item.interval_days, "day"),
             item.last_day.isoformat(),
         )

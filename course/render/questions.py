@@ -1,9 +1,11 @@
 """Rendering for ``course question``: the confirmations, the question list, JSON.
 
 :func:`questions_view` with ``brief=True`` is the open-questions section of ``course report``.
-Questions, topics and answers reach rich as :class:`rich.text.Text`, so square brackets are
-shown as typed, never read as markup. rich is imported only inside the functions that build
-rich objects, so ``course question add`` starts without it.
+Questions, topics and answers go through :func:`course.render.format.visible` (control
+characters as escapes such as ``\\x1b`` and ``\\n``) and reach rich as
+:class:`rich.text.Text`, so square brackets are shown as typed, never read as markup. rich
+is imported only inside the functions that build rich objects, so ``course question add``
+starts without it.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import json
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from course.render.format import safe_text, visible
 from tracker.questions import Question
 
 if TYPE_CHECKING:
@@ -20,8 +23,8 @@ if TYPE_CHECKING:
 
 def question_title(question: Question) -> str:
     """``#3 (RNN): Why does LSTM use tanh?`` (without the topic when there is none)."""
-    topic = f" ({question.topic})" if question.topic else ""
-    return f"#{question.id}{topic}: {question.text}"
+    topic = f" ({visible(question.topic)})" if question.topic else ""
+    return f"#{question.id}{topic}: {visible(question.text)}"
 
 
 def question_added_line(question: Question) -> str:
@@ -39,13 +42,13 @@ def question_answered_lines(question: Question, previous: str | None) -> list[st
         return [f"Answered question {question_title(question)}"]
     return [
         f"Replaced the answer to question {question_title(question)}",
-        f"Old answer: {previous}",
+        f"Old answer: {visible(previous)}",
     ]
 
 
 def question_reopened_lines(question: Question, previous: str) -> list[str]:
     """``Reopened question #3 (RNN): ...`` and ``Removed answer: ...``."""
-    return [f"Reopened question {question_title(question)}", f"Removed answer: {previous}"]
+    return [f"Reopened question {question_title(question)}", f"Removed answer: {visible(previous)}"]
 
 
 def question_deleted_line(question: Question) -> str:
@@ -83,8 +86,8 @@ def questions_view(
     if brief:
         lines: list[RenderableType] = [Text("Open questions", style="italic")]
         for question in questions:
-            about = f" [{question.topic}]" if question.topic else ""
-            lines.append(Text(f"  #{question.id}{about} {question.text}"))
+            about = f" [{visible(question.topic)}]" if question.topic else ""
+            lines.append(Text(f"  #{question.id}{about} {visible(question.text)}"))
         return Group(*lines)
     still_open = sum(question.is_open for question in questions)
     heading = Text(
@@ -100,9 +103,11 @@ def questions_view(
         table.add_row(
             str(question.id),
             question.day.isoformat(),
-            Text(question.topic or ""),
-            Text(question.text),
-            Text(question.answer) if question.answer is not None else Text("open", style="bold"),
+            safe_text(question.topic or ""),
+            safe_text(question.text),
+            safe_text(question.answer)
+            if question.answer is not None
+            else Text("open", style="bold"),
         )
     return Group(heading, table)
 
@@ -116,5 +121,5 @@ def _nothing_line(*, open_only: bool, answered_only: bool, topic: str | None) ->
     if not (open_only or answered_only or topic):
         return 'No questions yet. Add one with course question add "Why does LSTM use tanh?"'
     which = "open " if open_only else "answered " if answered_only else ""
-    about = f" on {topic.strip()}" if topic else ""
+    about = f" on {visible(topic.strip())}" if topic else ""
     return f"No {which}questions{about}."

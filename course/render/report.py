@@ -6,9 +6,16 @@ coding-test problems (:func:`course.render.problems.attempts_table`), the retros
 (:func:`course.render.questions.questions_view`); the study time, entry, topic and grade
 sections are the report's own. The streak heatmap is :mod:`course.render.streak`.
 
-Text from the student (topics, notes, retro items, questions) is passed to rich as
-:class:`rich.text.Text`, so square brackets are shown as typed, never read as markup. In
-Markdown, table cells escape ``|`` and line breaks; list items are written as typed.
+Text from the student (topics, notes, retro items, questions) goes through
+:func:`course.render.format.visible` (control characters as escapes such as ``\\x1b`` and
+``\\n``) and is passed to rich as :class:`rich.text.Text`, so square brackets are shown as
+typed, never read as markup.
+
+In the Markdown post every piece of user text goes through :func:`markdown_text`: one line,
+control characters as the same visible escapes, HTML's ``<``, ``>`` and ``&`` as entities,
+and the Markdown characters that could start formatting backslash-escaped. A problem's link
+is a Markdown link only when it is an absolute ``http``/``https`` address
+(:func:`markdown_link`); tags are code spans unless they hold a backtick.
 """
 
 from __future__ import annotations
@@ -16,7 +23,9 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from datetime import date
+from urllib.parse import quote, urlsplit
 
 from rich import box
 from rich.console import Group, RenderableType
@@ -31,7 +40,9 @@ from course.render.format import (
     format_points,
     format_score,
     plural,
+    safe_text,
     times_text,
+    visible,
 )
 from course.render.goals import format_amount, weeks_table
 from course.render.problems import attempts_table
@@ -156,9 +167,9 @@ def _entries_table(report: StudyReport) -> RenderableType:
         table.add_row(
             str(entry.id),
             format_minutes(entry.minutes),
-            Text(entry.topic),
+            safe_text(entry.topic),
             times_text(entry) or "-",
-            Text(entry.note or ""),
+            safe_text(entry.note or ""),
         )
     return table
 
@@ -172,9 +183,11 @@ def _topics_table(report: StudyReport) -> RenderableType:
     table.add_column("Assignments (best)")
     table.add_column("Attempts", justify="right")
     for result in report.topic_results:
-        best = ", ".join(f"{grade.assignment} {best_text(grade)}" for grade in result.grades)
+        best = ", ".join(
+            f"{visible(grade.assignment)} {best_text(grade)}" for grade in result.grades
+        )
         table.add_row(
-            Text(result.topic),
+            safe_text(result.topic),
             format_minutes(result.minutes),
             Text(best or "-"),
             str(result.attempts) if result.grades else "-",
@@ -214,7 +227,7 @@ def _grades_table(report: StudyReport) -> RenderableType:
     table.add_column("Last attempt")
     for grade in report.grades:
         table.add_row(
-            Text(grade.assignment),
+            safe_text(grade.assignment),
             best_text(grade),
             attempts_text(grade),
             trend(grade),
@@ -254,17 +267,20 @@ def report_markdown(report: StudyReport) -> str:
     ]
     if report.goals:
         out.append(
-            "- Goals: " + ", ".join(f"{g.label} {format_percent(g.percent)}" for g in report.goals)
+            "- Goals: "
+            + ", ".join(
+                f"{markdown_text(g.label)} {format_percent(g.percent)}" for g in report.goals
+            )
         )
     out += ["", "## Lectures and topics", ""]
     if report.topics:
         notes_by_topic: dict[str, list[str]] = {}
         for note in report.notes:
             notes_by_topic.setdefault(note.topic, []).append(
-                f"{note.day.isoformat()}: {_one_line(note.note)}"
+                f"{note.day.isoformat()}: {markdown_text(note.note)}"
             )
         for topic in report.topics:
-            out.append(f"- **{_one_line(topic.topic)}**: {format_minutes(topic.minutes)}")
+            out.append(f"- **{markdown_text(topic.topic)}**: {format_minutes(topic.minutes)}")
             out.extend(f"  - {text}" for text in notes_by_topic.get(topic.topic, []))
     else:
         out.append("No study time logged.")
@@ -275,7 +291,8 @@ def report_markdown(report: StudyReport) -> str:
             "| --- | --- | ---: | ---: | --- |",
         ]
         out += [
-            f"| {_cell(g.assignment)} | {_cell(g.topic or '')} | "
+            f"| {markdown_text(g.assignment, cell=True)} | "
+            f"{markdown_text(g.topic or '', cell=True)} | "
             f"{best_text(g)} | {attempts_text(g)} | {trend(g)} |"
             for g in report.grades
         ]
@@ -293,7 +310,8 @@ def report_markdown(report: StudyReport) -> str:
     if report.goals:
         out += ["| Week | Goal | Done | Target | Achieved |", "| --- | --- | ---: | ---: | ---: |"]
         out += [
-            f"| {g.goal.week} | {_cell(g.label)} | {format_amount(g.goal, g.actual)} | "
+            f"| {g.goal.week} | {markdown_text(g.label, cell=True)} | "
+            f"{format_amount(g.goal, g.actual)} | "
             f"{format_amount(g.goal, g.goal.target)} | {format_percent(g.percent)} |"
             for g in report.goals
         ]
@@ -302,7 +320,7 @@ def report_markdown(report: StudyReport) -> str:
     out += ["", "## Open questions", ""]
     if report.questions:
         out += [
-            f"- {_one_line(q.text)}" + (f" ({_one_line(q.topic)})" if q.topic else "")
+            f"- {markdown_text(q.text)}" + (f" ({markdown_text(q.topic)})" if q.topic else "")
             for q in report.questions
         ]
     else:
@@ -321,17 +339,18 @@ def _markdown_title(period: Period) -> str:
 
 
 def _problem_markdown(problem: ProblemAttempt) -> str:
-    name = f"{SITE_NAMES.get(problem.site, problem.site)} {problem.number}"
+    site = SITE_NAMES.get(problem.site) or markdown_text(problem.site)
+    name = f"{site} {markdown_text(problem.number)}"
     if problem.title:
-        name += f" {_one_line(problem.title)}"
-    link = f"[{name}]({problem.link})" if problem.link else name
+        name += f" {markdown_text(problem.title)}"
+    link = markdown_link(name, problem.link)
     mark = "x" if problem.status == "solved" else " "
     details = [problem.status]
     if problem.minutes is not None:
         details.append(format_minutes(problem.minutes))
     if problem.used_hint:
         details.append("hint")
-    tags = " ".join(f"`{tag}`" for tag in problem.tags)
+    tags = " ".join(markdown_code(tag) for tag in problem.tags)
     return f"- [{mark}] {link} {tags} ({', '.join(details)})".replace("  ", " ")
 
 
@@ -342,19 +361,107 @@ def _retro_markdown(report: StudyReport) -> list[str]:
     out: list[str] = []
     for title, items in (("Keep", retro.keeps), ("Problem", retro.problems)):
         out += [f"### {title}", ""]
-        out += [f"- {_one_line(item.text)}" for item in items] or ["- (none)"]
+        out += [f"- {markdown_text(item.text)}" for item in items] or ["- (none)"]
         out.append("")
     out += ["### Try", ""]
     out += [
-        f"- {TRY_MARKS.get(item.status or '', '[ ]')} {_one_line(item.text)}"
+        f"- {TRY_MARKS.get(item.status or '', '[ ]')} {markdown_text(item.text)}"
         for item in retro.tries
     ] or ["- (none)"]
     out += ["", try_follow_up(retro)]
     return out
 
 
-def _cell(text: str) -> str:
-    return _one_line(text).replace("|", "\\|")
+_MARKDOWN_ESCAPES = {
+    "\\": "\\\\",
+    "`": "\\`",
+    "*": "\\*",
+    "[": "\\[",
+    "]": "\\]",
+    "~": "\\~",
+    "<": "&lt;",
+    ">": "&gt;",
+    "&": "&amp;",
+}
+"""What :func:`markdown_text` writes for these characters wherever they are."""
+
+_BLOCK_MARKER = re.compile(r"#|([-+])(?=\s|$|\1)|[0-9]{1,9}(?=[.)](?:\s|$))")
+"""What would start a heading, a list or a thematic break at the start of a list item."""
+
+WEB_SCHEMES = frozenset({"http", "https"})
+"""The only schemes a link in the Markdown post may have."""
+
+_URL_SAFE = "!#$%&'*+,/:;=?@"
+"""Characters kept as they are in a link's address besides letters, digits and ``-._~``;
+spaces, ``()``, ``[]``, ``<>``, quotes, backslashes, non-ASCII and controls are
+percent-encoded, so an address cannot end the link early."""
+
+
+def markdown_text(text: str, *, cell: bool = False) -> str:
+    """User text as one line of Markdown that shows exactly as typed, formatting nothing.
+
+    Whitespace runs (line breaks included) become one space and other control characters the
+    escapes of :func:`course.render.format.visible`; ``<``, ``>`` and ``&`` become HTML
+    entities; backslashes, backticks, ``*``, ``[``, ``]`` and ``~`` are backslash-escaped
+    everywhere (``|`` too in a table cell), ``_`` unless it joins two letters or digits
+    (``batch_norm`` stays), and at the start a ``#``, a ``-`` or ``+`` list marker or
+    thematic break and an ordered-list ``1.``. Hyphens, periods and the rest are left alone.
+
+    Example: ``markdown_text("<b>*CNN*</b>")`` -> ``"&lt;b&gt;\\*CNN\\*&lt;/b&gt;"``.
+
+    Args:
+        text: Text from the user.
+        cell: It goes in a table cell, so ``|`` (which would end the cell) is escaped too. A
+            list item is one line of its own, which can never make a table.
+    """
+    line = visible(_one_line(text))
+    escaped = "".join(
+        "\\_"
+        if char == "_" and not _inside_word(line, index)
+        else _MARKDOWN_ESCAPES.get(char, char)
+        for index, char in enumerate(line)
+    )
+    if cell:
+        escaped = escaped.replace("|", "\\|")
+    marker = _BLOCK_MARKER.match(escaped)
+    if marker is None:
+        return escaped
+    if marker[0][0].isdigit():
+        return f"{escaped[: marker.end()]}\\{escaped[marker.end() :]}"
+    return f"\\{escaped}"
+
+
+def markdown_code(text: str) -> str:
+    """User text as a Markdown code span (a tag: ``dp`` -> ```` `dp` ````); as
+    :func:`markdown_text` when it holds a backtick, which could end the span."""
+    shown = visible(_one_line(text))
+    if not shown or "`" in shown:
+        return markdown_text(text)
+    return f"`{shown}`"
+
+
+def markdown_link(name: str, url: str | None) -> str:
+    """``[name](url)`` when ``url`` is an absolute http(s) address, else ``name`` alone.
+
+    Args:
+        name: The link's text, already Markdown (:func:`markdown_text`).
+        url: The address as stored; ``javascript:``, ``data:``, ``file:``, relative and
+            unparsable addresses get no link. Characters that could end the link early are
+            percent-encoded (see :data:`_URL_SAFE`).
+    """
+    if url is None:
+        return name
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:
+        return name
+    if parts.scheme.lower() not in WEB_SCHEMES or not parts.hostname:
+        return name
+    return f"[{name}]({quote(parts.geturl(), safe=_URL_SAFE)})"
+
+
+def _inside_word(line: str, index: int) -> bool:
+    return 0 < index < len(line) - 1 and line[index - 1].isalnum() and line[index + 1].isalnum()
 
 
 def _one_line(text: str) -> str:

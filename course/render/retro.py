@@ -1,9 +1,10 @@
 """Rendering for ``course retro``: one day's KPT retro; a span's items and Try follow-up.
 
 :func:`span_view` is the retrospective section of ``course report``, whose Markdown post uses
-:data:`TRY_MARKS` and :func:`try_follow_up` too. The student's texts are passed to rich as
-:class:`rich.text.Text`, so square brackets in an item are shown as typed, never read as
-markup.
+:data:`TRY_MARKS` and :func:`try_follow_up` too. The student's texts go through
+:func:`course.render.format.visible` (control characters as escapes such as ``\\x1b`` and
+``\\n``) and are passed to rich as :class:`rich.text.Text`, so square brackets in an item are
+shown as typed, never read as markup.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from datetime import date
 from rich.console import Console, Group, RenderableType
 from rich.text import Text
 
-from course.render.format import WEEKDAYS, format_percent, plural
+from course.render.format import WEEKDAYS, format_percent, plural, safe_text, visible
 from tracker.retro import KIND_NAMES, RetroDay, RetroItem, RetroSummary
 
 INDENT = 2
@@ -120,7 +121,7 @@ def span_view(summary: RetroSummary | None) -> RenderableType:
 
 
 def _dated_line(prefix: str, item: RetroItem) -> Text:
-    return Text(f"{prefix}{item.text} ({item.day.isoformat()})")
+    return Text(f"{prefix}{visible(item.text)} ({item.day.isoformat()})")
 
 
 def _items_table(items: list[RetroItem], *, with_status: bool) -> RenderableType:
@@ -133,7 +134,7 @@ def _items_table(items: list[RetroItem], *, with_status: bool) -> RenderableType
         line = Text(" " * INDENT + f"#{item.id}".ljust(id_width) + "  ")
         if with_status:
             line.append((item.status or "").ljust(status_width) + "  ")
-        line.append_text(Text(item.text))
+        line.append_text(safe_text(item.text))
         if item.carried_from is not None:
             line.append(f"  (carried from #{item.carried_from})", style="dim")
         lines.append(line)
@@ -146,7 +147,7 @@ def _earlier_table(items: list[RetroItem]) -> RenderableType:
         *(
             Text(" " * INDENT + f"#{item.id}".ljust(id_width) + "  ")
             + Text(f"{WEEKDAYS[item.day.weekday()]} {item.day.isoformat()}  ")
-            + Text(item.text)
+            + safe_text(item.text)
             for item in items
         )
     )

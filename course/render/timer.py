@@ -2,33 +2,35 @@
 
 Plain text (no rich), so these commands start quickly. Clock times are shown in the
 system's local time zone (:func:`course.render.format.clock`): ``14:05`` on the day of
-``now``, ``2026-11-20 23:30`` on another.
+``now``, ``2026-11-20 23:30`` on another. Topics and notes are shown through
+:func:`course.render.format.visible`: control characters as escapes (``\\x1b``, ``\\n``), so
+no escape code or line break from them reaches the terminal.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from course.render.format import clock, format_minutes, times_text
+from course.render.format import clock, format_minutes, times_text, visible
 from tracker.study import MINUTES_PER_DAY, EditedEntry, StudyEntry
 from tracker.timer import RunningTimer, StoppedTimer, TimerStatus
 
 
 def entry_text(entry: StudyEntry) -> str:
     """``1h 25m of CNN on 2026-11-21``."""
-    return f"{format_minutes(entry.minutes)} of {entry.topic} on {entry.day.isoformat()}"
+    return f"{format_minutes(entry.minutes)} of {visible(entry.topic)} on {entry.day.isoformat()}"
 
 
 def started_line(timer: RunningTimer, now: datetime) -> str:
     """``Started CNN at 14:05.``"""
-    return f"Started {timer.topic} at {clock(timer.started_at, now)}."
+    return f"Started {visible(timer.topic)} at {clock(timer.started_at, now)}."
 
 
 def stopped_line(stopped: StoppedTimer) -> str:
     """``Stopped CNN: 1h 25m on 2026-11-21 (entry #7).``"""
     entry = stopped.entry
     return (
-        f"Stopped {entry.topic}: {format_minutes(entry.minutes)} "
+        f"Stopped {visible(entry.topic)}: {format_minutes(entry.minutes)} "
         f"on {entry.day.isoformat()} (entry #{entry.id})."
     )
 
@@ -36,7 +38,7 @@ def stopped_line(stopped: StoppedTimer) -> str:
 def cancelled_line(timer: RunningTimer, now: datetime) -> str:
     """``Discarded the CNN timer started at 14:05 (0h 25m); nothing was logged.``"""
     return (
-        f"Discarded the {timer.topic} timer started at {clock(timer.started_at, now)} "
+        f"Discarded the {visible(timer.topic)} timer started at {clock(timer.started_at, now)} "
         f"({format_minutes(timer.minutes(now))}); nothing was logged."
     )
 
@@ -47,7 +49,7 @@ def overlap_warnings(entry: StudyEntry, overlaps: tuple[StudyEntry, ...]) -> lis
     Example: ``Warning: entry #8 overlaps entry #5: RNN, 13:50-14:20 on 2026-11-21.``
     """
     return [
-        f"Warning: entry #{entry.id} overlaps entry #{other.id}: {other.topic}, "
+        f"Warning: entry #{entry.id} overlaps entry #{other.id}: {visible(other.topic)}, "
         f"{times_text(other)} on {other.day.isoformat()}."
         for other in overlaps
     ]
@@ -67,11 +69,11 @@ def status_lines(status: TimerStatus, now: datetime) -> list[str]:
         lines = ["No timer running."]
     else:
         lines = [
-            f"Running: {timer.topic} since {clock(timer.started_at, now)} "
+            f"Running: {visible(timer.topic)} since {clock(timer.started_at, now)} "
             f"({format_minutes(timer.minutes(now))})."
         ]
         if timer.note:
-            lines.append(f"Note: {timer.note}")
+            lines.append(f"Note: {visible(timer.note)}")
     lines.append(f"Logged today: {format_minutes(status.today_minutes)}.")
     return lines
 
@@ -101,10 +103,10 @@ def updated_lines(edited: EditedEntry) -> list[str]:
     entry = edited.entry
     lines = [f"Updated entry #{entry.id}: {_with_times(entry)}."]
     if entry.note:
-        lines.append(f"Note: {entry.note}")
+        lines.append(f"Note: {visible(entry.note)}")
     lines.append(f"Was: {_with_times(edited.before)}.")
     if edited.before.note and edited.before.note != entry.note:
-        lines.append(f"Old note: {edited.before.note}")
+        lines.append(f"Old note: {visible(edited.before.note)}")
     return lines
 
 
