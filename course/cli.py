@@ -47,6 +47,7 @@ COMMAND_MODULES: dict[str, str] = {
     "autograder": "course.commands.autograder",
     "autograder-run": "course.commands.autograder",
     "verify": "course.commands.verify",
+    "info": "course.commands.info",
 }
 """Each subcommand's name and the module whose ``COMMANDS`` list defines it."""
 
@@ -101,7 +102,9 @@ class CourseGroup(click.Group):
 
 
 def _fail(ctx: click.Context, error: CourseError) -> NoReturn:
-    click.echo(f"Error: {error.message}", err=True)
+    from course.render.format import visible  # messages quote what was typed
+
+    click.echo(f"Error: {visible(error.message)}", err=True)
     ctx.exit(error.exit_code)
 
 

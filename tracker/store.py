@@ -102,6 +102,8 @@ def open_db(path: Path, *, migrations: Sequence[Migration] | None = None) -> Dat
             or upgraded.
     """
     steps = MIGRATIONS if migrations is None else tuple(migrations)
+    if path.is_file() and not writable(path):
+        return _open_read_only(path, latest=len(steps))
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -123,12 +125,70 @@ def open_db(path: Path, *, migrations: Sequence[Migration] | None = None) -> Dat
     except sqlite3.Error as exc:
         db.close()
         raise StoreError(
-            "cannot prepare the tracker database", str(path), f"{exc}; {_MOVE_IT}"
+            "cannot prepare the tracker database", str(path), f"{exc}; {write_fix(exc, _MOVE_IT)}"
         ) from exc
     except BaseException:
         db.close()
         raise
     return db
+
+
+def writable(path: Path) -> bool:
+    """Whether `course` may write the database at ``path``: the file and its folder (where
+    SQLite keeps ``-wal`` and ``-shm``) are writable. False on read-only media."""
+    return os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)
+
+
+READ_ONLY_FIX = (
+    "It can still be read: reports, lists and course export work. To change it, copy it to "
+    "a writable folder and set COURSE_DB to the copy"
+)
+
+
+def write_fix(error: sqlite3.Error, otherwise: str) -> str:
+    """How to fix what SQLite said when it could not write: free space for a full disk, a
+    writable copy for a read-only file, closing other programs for a lock; else
+    ``otherwise``."""
+    lowered = str(error).lower()
+    if "full" in lowered:
+        fix = "The disk is full: free some space, then run the command again; nothing was lost"
+    elif "readonly" in lowered or "read-only" in lowered:
+        fix = f"The database is read-only. {READ_ONLY_FIX}"
+    elif "locked" in lowered or "busy" in lowered:
+        fix = "Another program is writing it: close it (or wait), then run the command again"
+    else:
+        fix = otherwise
+    return fix
+
+
+def _open_read_only(path: Path, *, latest: int) -> Database:
+    """Open a database `course` may not write (read-only media, a file without write
+    permission), for reading: ``mode=ro``, and ``immutable=1`` when its folder cannot hold
+    the ``-shm`` file a WAL database needs. Nothing is created beside it.
+
+    Raises:
+        StoreError: as :func:`open_db`; also when the file was made by an older `course` and
+            would need upgrading, which a read-only file cannot be.
+    """
+    version = _check_existing(path, latest=latest)
+    if version < latest:
+        raise StoreError(
+            f"the tracker database is read-only and has schema version {version}, older than "
+            f"this course's {latest}",
+            str(path),
+            "Copy it to a writable folder and set COURSE_DB to the copy: it is upgraded there",
+        )
+    try:
+        conn = sqlite3.connect(_read_only_uri(path), uri=True)
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    except sqlite3.Error as exc:
+        raise StoreError("cannot open the tracker database", str(path), str(exc)) from exc
+    return Database(conn)
+
+
+def _read_only_uri(path: Path) -> str:
+    uri = f"{path.resolve().as_uri()}?mode=ro"
+    return uri if os.access(path.parent, os.W_OK) else f"{uri}&immutable=1"
 
 
 @contextmanager
@@ -169,7 +229,7 @@ def transaction(db: Database) -> Iterator[Database]:
         raise StoreError(
             "the tracker database could not be written",
             str(exc),
-            "Close other programs using it and check disk space and file permissions",
+            write_fix(exc, "Close other programs using it and check disk space and permissions"),
         ) from exc
 
 
@@ -341,8 +401,28 @@ Kind = Literal["new", "course", "foreign"]
 def _check_existing(path: Path, *, latest: int) -> int:
     """The schema version of the file at ``path`` (0 when new), refusing what is not ours.
 
-    Reads only, through a read-only connection, so a refused file is never modified.
+    Reads only, through a read-only connection, so a refused file is never modified. The
+    ``-wal`` and ``-shm`` files SQLite makes for that connection on a WAL-mode file are
+    removed again when the file is refused and they were not there before: the WAL only
+    while it is empty (so no other process's writes can be lost), the index only once no
+    WAL is left, since an index without a WAL holds nothing.
     """
+    wal, shm = (path.with_name(path.name + suffix) for suffix in ("-wal", "-shm"))
+    had_wal, had_shm = wal.exists(), shm.exists()
+    try:
+        return _classify_file(path, latest=latest)
+    except StoreError:
+        try:
+            if not had_wal and wal.exists() and wal.stat().st_size == 0:
+                wal.unlink()
+            if not had_shm and not wal.exists():
+                shm.unlink(missing_ok=True)
+        except OSError:
+            pass
+        raise
+
+
+def _classify_file(path: Path, *, latest: int) -> int:
     if path.is_dir():
         raise StoreError("the tracker database path is a folder", str(path), _MOVE_IT)
     try:
@@ -357,13 +437,12 @@ def _check_existing(path: Path, *, latest: int) -> int:
     if header != SQLITE_HEADER:
         raise StoreError("not a SQLite database", str(path), _MOVE_IT)
     try:
-        uri = f"{path.resolve().as_uri()}?mode=ro"
-        with closing(sqlite3.connect(uri, uri=True)) as conn:
+        with closing(sqlite3.connect(_read_only_uri(path), uri=True)) as conn:
             kind, version = _classify(conn)
             damage = _quick_check(conn) if kind == "course" else None
     except sqlite3.OperationalError as exc:
         raise StoreError(
-            "cannot read the tracker database", str(path), f"{exc}; {_MOVE_IT}"
+            "cannot read the tracker database", str(path), f"{exc}; {write_fix(exc, _MOVE_IT)}"
         ) from exc
     except sqlite3.DatabaseError as exc:  # SQLITE_CORRUPT, SQLITE_NOTADB
         raise damaged_database(path, str(exc)) from exc

@@ -21,7 +21,13 @@ from sqlite_utils import Database
 from core import clock
 from core.errors import CourseError, StoreError, UsageError
 from grader.workspace import find_workspace
-from tracker.store import damaged_database, database_files, open_db, resolve_db_path
+from tracker.store import (
+    damaged_database,
+    database_files,
+    open_db,
+    resolve_db_path,
+    write_fix,
+)
 
 _OPENED = "course.store_path"
 """The key of :attr:`click.Context.meta` under which :func:`open_store` keeps the path."""
@@ -96,7 +102,7 @@ def store_error(error: sqlite3.DatabaseError) -> StoreError | None:
     return StoreError(
         f"the tracker database could not be used ({error})",
         str(path),
-        "Close other programs using it and check disk space and file permissions",
+        write_fix(error, "Close other programs using it and check disk space and file permissions"),
     )
 
 

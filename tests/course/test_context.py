@@ -27,7 +27,7 @@ def test_the_opened_database_is_named_even_if_the_setting_changed(
     assert (result.exit_code, result.output) == (
         3,
         f"Error: the tracker database could not be used (database is locked): {db_path}. "
-        f"{USE_FIX}\n",
+        "Another program is writing it: close it (or wait), then run the command again\n",
     )
 
 
