@@ -26,6 +26,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from core.errors import UsageError
 from tracker.dates import FIRST_DAY, LAST_DAY, RANGE_FIX, check_day, week_label
+from tracker.zones import local_moment
 
 _NUMBER = r"[0-9]+(?:\.[0-9]+)?"
 _BARE = re.compile(_NUMBER)
@@ -211,11 +212,15 @@ def parse_time(text: str, now: datetime, *, day: date | None = None) -> datetime
         now: The current moment (aware).
         day: The local day a bare ``HH:MM`` is on (default: the local day of ``now``).
 
+    A clock time the local clocks skip (the hour lost when daylight saving time starts) is
+    refused; one they pass twice is the first of the two (:func:`tracker.zones.local_moment`).
+
     Returns:
         An aware datetime in the local time zone (a clock time to the minute).
 
     Raises:
-        UsageError: ``text`` is none of those forms, or not a real day or clock time.
+        UsageError: ``text`` is none of those forms, not a real day or clock time, or a
+            clock time that does not exist here.
     """
     cleaned = " ".join(text.strip().lower().split())
     today = now.astimezone().date()
@@ -234,7 +239,7 @@ def parse_time(text: str, now: datetime, *, day: date | None = None) -> datetime
     if hour > 23 or minute > 59:
         raise UsageError("not a time of day", repr(text), "Hours go from 0 to 23, minutes to 59")
     on = parse_day(clock["day"], today) if clock["day"] else check_day(day or today, text)
-    return datetime.combine(on, time(hour, minute)).astimezone()
+    return local_moment(datetime.combine(on, time(hour, minute)), text)
 
 
 # --- weeks and months -----------------------------------------------------------------------

@@ -33,6 +33,7 @@ from tracker.goals import MAX_WEEK_HOURS, MAX_WEEK_PROBLEMS, week_bounds
 from tracker.problems import MAX_MINUTES, normalize_number
 from tracker.study import MINUTES_PER_DAY
 from tracker.text import clean_text
+from tracker.zones import MAX_OFFSET_MINUTES
 
 _ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
@@ -114,6 +115,7 @@ COLUMNS: dict[str, dict[str, Check]] = {
         "started_at": _optional(_timestamp),
         "ended_at": _optional(_timestamp),
         "updated_at": _optional(_timestamp),
+        "utc_offset": _optional(_whole(-12 * 60, MAX_OFFSET_MINUTES)),
     },
     "grade_attempts": {
         "id": _ID,
@@ -147,6 +149,7 @@ COLUMNS: dict[str, dict[str, Check]] = {
         "topic": _text,
         "note": _optional(_any_text),
         "started_at": _timestamp,
+        "utc_offset": _optional(_whole(-12 * 60, MAX_OFFSET_MINUTES)),
     },
     "retro_items": {
         "id": _ID,

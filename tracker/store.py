@@ -710,7 +710,24 @@ def _v3_grade_sandbox(db: Database) -> None:
     )
 
 
-MIGRATIONS: tuple[Migration, ...] = (_v1_initial, _v2_study_tracker, _v3_grade_sandbox)
+def _v4_utc_offsets(db: Database) -> None:
+    """Version 4: timed entries and the running timer keep the UTC offset of their start.
+
+    ``study_log.utc_offset`` and ``timer.utc_offset`` are minutes east of UTC (540 in Seoul),
+    so an entry's day and clock times stay those of the zone it was logged in
+    (:mod:`tracker.zones`). ``NULL`` for untimed entries and for everything stored before
+    version 4, which is read in the system's zone as before.
+    """
+    db.execute("ALTER TABLE study_log ADD COLUMN utc_offset INTEGER")
+    db.execute("ALTER TABLE timer ADD COLUMN utc_offset INTEGER")
+
+
+MIGRATIONS: tuple[Migration, ...] = (
+    _v1_initial,
+    _v2_study_tracker,
+    _v3_grade_sandbox,
+    _v4_utc_offsets,
+)
 """Forward migrations, oldest first: ``MIGRATIONS[n - 1]`` turns version ``n - 1`` into ``n``."""
 
 SCHEMA_VERSION = len(MIGRATIONS)

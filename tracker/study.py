@@ -14,6 +14,7 @@ from core.errors import UsageError
 from tracker.parsers import parse_time, round_minutes
 from tracker.store import insert, read_timestamp, transaction
 from tracker.text import clean_text, required_text
+from tracker.zones import entry_zone, in_zone, local_moment, offset_minutes
 
 MINUTES_PER_DAY = 24 * 60
 """The most study time one day can hold, in minutes."""
@@ -34,6 +35,9 @@ class StudyEntry:
             (``course start`` / ``stop``) or given times by ``course edit``; else ``None``.
         ended_at: When it ended, UTC ISO-8601, set together with ``started_at``.
         updated_at: When it was last edited, UTC ISO-8601, or ``None`` if never.
+        utc_offset: For a timed entry, the UTC offset of its start where it was logged, in
+            minutes east of UTC (540 in Seoul); ``None`` for an untimed entry or one stored
+            before offsets were (read in the system's zone). See :mod:`tracker.zones`.
     """
 
     id: int
@@ -45,6 +49,7 @@ class StudyEntry:
     started_at: str | None = None
     ended_at: str | None = None
     updated_at: str | None = None
+    utc_offset: int | None = None
 
     @classmethod
     def from_row(cls, row: dict[str, Any]) -> StudyEntry:
@@ -59,6 +64,7 @@ class StudyEntry:
             started_at=row.get("started_at"),
             ended_at=row.get("ended_at"),
             updated_at=row.get("updated_at"),
+            utc_offset=row.get("utc_offset"),
         )
 
     @property
@@ -67,6 +73,15 @@ class StudyEntry:
         if self.started_at is None or self.ended_at is None:
             return None
         return read_timestamp(self.started_at), read_timestamp(self.ended_at)
+
+    @property
+    def local_span(self) -> tuple[datetime, datetime] | None:
+        """:attr:`span` in the entry's own zone (:func:`tracker.zones.in_zone`): the clock
+        times it was logged with, wherever it is read."""
+        span = self.span
+        if span is None:
+            return None
+        return in_zone(span[0], self.utc_offset), in_zone(span[1], self.utc_offset)
 
 
 def log_study(
@@ -287,7 +302,10 @@ def edit_entry(
 ) -> EditedEntry:
     """Change what is given of entry ``entry_id``; everything else stays as it was.
 
-    Local days and times are those of the system's time zone (``TZ``).
+    Times typed now are in the system's time zone (``TZ``); an entry with times keeps the
+    zone it was logged in (its ``utc_offset``) for its day and clock times, unless new times
+    are given. A day is refused as in the future by the calendar of that zone, and only
+    when it changes: editing the topic of an entry logged in Seoul works from New York.
 
     An entry with times (made by the timer) keeps them consistent with its study time:
 
@@ -333,22 +351,28 @@ def edit_entry(
         raise UsageError(
             "nothing to change", f"entry #{entry_id}", f"Pass at least one of {_EDIT_OPTIONS}"
         )
-    today = now.astimezone().date()
     with transaction(db):
         before = get_entry(db, entry_id)
         on = before.day if day is None else day
         start = parse_time(started_at, now, day=on) if isinstance(started_at, str) else started_at
         end = parse_time(ended_at, now, day=on) if isinstance(ended_at, str) else ended_at
+        offset = before.utc_offset
+        if start is not None:
+            offset = offset_minutes(start)
+        elif end is not None and before.span is None:
+            offset = offset_minutes(end)
+        today = in_zone(now, offset).date()
         if day is not None:
             _check_not_future(day, today)
         span = _edited_span(before, minutes, day, start, end)
         if span is None:
             new_minutes = before.minutes if minutes is None else minutes
             new_day = before.day if day is None else day
+            offset = None
             _check_positive(new_minutes)
         else:
             new_minutes = _timed_minutes(*span, now)
-            new_day = span[0].astimezone().date()
+            new_day = in_zone(span[0], offset).date()
             if day is not None and day != new_day:
                 raise UsageError(
                     "--date and --start name different days",
@@ -357,7 +381,8 @@ def edit_entry(
                 )
         new_topic = before.topic if topic is None else _clean_topic(topic)
         new_note = before.note if note is None else clean_text(note, "the note", "Shorten the note")
-        _check_not_future(new_day, today)
+        if new_day != before.day:
+            _check_not_future(new_day, today)
         ensure_day_fits(db, new_day, new_minutes, exclude_id=entry_id)
         overlaps: tuple[StudyEntry, ...] = ()
         if span is not None and span != before.span:
@@ -369,6 +394,7 @@ def edit_entry(
             "note": new_note,
             "started_at": None if span is None else utc_timestamp(span[0]),
             "ended_at": None if span is None else utc_timestamp(span[1]),
+            "utc_offset": offset,
             "updated_at": utc_timestamp(now),
         }
         db.table("study_log").update(entry_id, record)
@@ -414,29 +440,41 @@ def _edited_span(
                     "study time with --duration",
                 )
             return started_at, ended_at
-        start, end = _moved_to(span, day)
+        start, end = _moved_to(span, day, before.utc_offset)
         return started_at or start, ended_at or end
     if span is None:
         return None
-    start, end = _moved_to(span, day)
+    start, end = _moved_to(span, day, before.utc_offset)
     if minutes is not None:
         _check_positive(minutes)
         end = start + timedelta(minutes=minutes)
     return start, end
 
 
-def _moved_to(span: tuple[datetime, datetime], day: date | None) -> tuple[datetime, datetime]:
-    """``span`` moved to the same local clock times on ``day`` (as it is when ``None``)."""
+def _moved_to(
+    span: tuple[datetime, datetime], day: date | None, offset: int | None
+) -> tuple[datetime, datetime]:
+    """``span`` moved to the same clock times on ``day``, in the entry's zone (as it is when
+    ``day`` is ``None``)."""
     start, end = span
     if day is None:
         return start, end
-    shift = day - start.astimezone().date()
-    return _shift_local(start, shift), _shift_local(end, shift)
+    shift = day - in_zone(start, offset).date()
+    return _shift_local(start, shift, offset), _shift_local(end, shift, offset)
 
 
-def _shift_local(moment: datetime, shift: timedelta) -> datetime:
-    """The same local clock time ``shift`` later (whole days; across a DST change too)."""
-    return (moment.astimezone().replace(tzinfo=None) + shift).astimezone()
+def _shift_local(moment: datetime, shift: timedelta, offset: int | None) -> datetime:
+    """The same clock time ``shift`` later (whole days): in the system's zone across a DST
+    change too, refusing a clock time that day skips; in a fixed offset, simply later.
+
+    Raises:
+        UsageError: the clock time does not exist on the new day (the DST gap).
+    """
+    zone = entry_zone(offset, moment)
+    if zone is not None:
+        return moment.astimezone(zone) + shift
+    naive = moment.astimezone().replace(tzinfo=None) + shift
+    return local_moment(naive, f"{naive:%H:%M} on {naive:%Y-%m-%d}")
 
 
 def _timed_minutes(started_at: datetime, ended_at: datetime, now: datetime) -> int:

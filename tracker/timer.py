@@ -31,6 +31,7 @@ from tracker.study import (
     span_minutes,
 )
 from tracker.text import clean_text, required_text
+from tracker.zones import in_zone, offset_minutes
 
 _STOP_OR_CANCEL = "stop it later, or discard it with course stop --cancel"
 
@@ -43,11 +44,15 @@ class RunningTimer:
         topic: What is being studied.
         started_at: When it started (aware, UTC, whole seconds).
         note: Free text given to ``course start``, or ``None``.
+        utc_offset: The UTC offset where it was started, in minutes east of UTC; the
+            entry it logs is on that zone's day (``None`` for a timer started before
+            offsets were stored: the system's zone).
     """
 
     topic: str
     started_at: datetime
     note: str | None = None
+    utc_offset: int | None = None
 
     def minutes(self, now: datetime) -> int:
         """Minutes run until ``now`` (aware), rounded as :func:`stop_timer` would; never < 0."""
@@ -86,11 +91,13 @@ class TimerStatus:
 
 def running_timer(db: Database) -> RunningTimer | None:
     """The running timer, or ``None`` when none is running."""
-    rows = list(db.query("SELECT topic, note, started_at FROM timer WHERE id = 1"))
+    rows = list(db.query("SELECT topic, note, started_at, utc_offset FROM timer WHERE id = 1"))
     if not rows:
         return None
     row = rows[0]
-    return RunningTimer(row["topic"], read_timestamp(row["started_at"]), row["note"])
+    return RunningTimer(
+        row["topic"], read_timestamp(row["started_at"]), row["note"], row["utc_offset"]
+    )
 
 
 def start_timer(
@@ -127,13 +134,20 @@ def start_timer(
             "Log earlier study with course log --duration 1h30m --date yesterday",
         )
     at = at.replace(microsecond=0)
-    timer = RunningTimer(topic, read_timestamp(utc_timestamp(at)), note)
+    offset = offset_minutes(at)
+    timer = RunningTimer(topic, read_timestamp(utc_timestamp(at)), note, offset)
     try:
         with transaction(db):
             insert(
                 db,
                 "timer",
-                {"id": 1, "topic": topic, "note": note, "started_at": utc_timestamp(at)},
+                {
+                    "id": 1,
+                    "topic": topic,
+                    "note": note,
+                    "started_at": utc_timestamp(at),
+                    "utc_offset": offset,
+                },
             )
     except sqlite3.IntegrityError:
         running = running_timer(db)
@@ -151,8 +165,9 @@ def stop_timer(
     """Stop the running timer at ``at`` and log the time as a study entry.
 
     The entry gets the timer's topic, ``started_at`` and ``ended_at`` (= ``at``), minutes =
-    the time between them rounded to whole minutes (half a minute up), and the local day of
-    the start (a timer that runs past midnight counts on the day it started). The timer row
+    the time between them rounded to whole minutes (half a minute up), and the day of the
+    start in the zone the timer was started in (a timer that runs past midnight counts on
+    the day it started; one started in Seoul and stopped in New York on Seoul's day). The timer row
     is deleted and the entry inserted in one transaction.
 
     Args:
@@ -198,7 +213,7 @@ def stop_timer(
                 "If you forgot to stop it, pass when you stopped: "
                 "course stop --at 'YYYY-MM-DD HH:MM'; or discard it with course stop --cancel",
             )
-        day = start.astimezone().date()
+        day = in_zone(start, timer.utc_offset).date()
         ensure_day_fits(db, day, minutes)
         overlaps = overlapping_entries(db, start, at)
         notes = [timer.note, clean_text(note, "the note", "Shorten the note")]
@@ -220,6 +235,7 @@ def stop_timer(
                 "created_at": created_at,
                 "started_at": started_at,
                 "ended_at": ended_at,
+                "utc_offset": timer.utc_offset,
             },
         )
     entry = StudyEntry(
@@ -231,6 +247,7 @@ def stop_timer(
         created_at,
         started_at=started_at,
         ended_at=ended_at,
+        utc_offset=timer.utc_offset,
     )
     return StoppedTimer(entry, overlaps)
 

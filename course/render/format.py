@@ -160,11 +160,15 @@ def clock(moment: datetime, now: datetime) -> str:
 
 
 def times_text(entry: StudyEntry) -> str | None:
-    """A timed entry's local start and end, ``14:05-15:30``; ``None`` for an untimed one."""
-    span = entry.span
+    """A timed entry's start and end in the zone it was logged in, ``14:05-15:30``, with the
+    zone's offset when that is not the system's (``22:00-23:30 +09:00``); ``None`` for an
+    untimed one."""
+    span = entry.local_span
     if span is None:
         return None
-    start, end = (moment.astimezone().strftime("%H:%M") for moment in span)
+    start, end = (moment.strftime("%H:%M") for moment in span)
+    if span[0].utcoffset() != span[0].astimezone().utcoffset():
+        return f"{start}-{end} {span[0].strftime('%z')[:3]}:{span[0].strftime('%z')[3:]}"
     return f"{start}-{end}"
 
 

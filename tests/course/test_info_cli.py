@@ -14,6 +14,7 @@ import grader.sandbox
 from course import __version__
 from course.app import info
 from course.cli import cli
+from tracker.store import SCHEMA_VERSION
 
 
 @pytest.fixture
@@ -56,7 +57,7 @@ def test_info_shows_the_schema_version_and_the_workspace(
     result = runner.invoke(cli, ["info", "--json"])
     assert result.exit_code == 0
     shown = json.loads(result.stdout)
-    assert (shown["schema_version"], shown["schema_latest"]) == (3, 3)
+    assert (shown["schema_version"], shown["schema_latest"]) == (SCHEMA_VERSION, SCHEMA_VERSION)
     assert shown["workspace"] == str(machine.resolve())
     assert shown["database_problem"] is None
 

@@ -97,6 +97,7 @@ def test_start_status_stop(runner: CliRunner, clock: Clock, db_path: Path) -> No
             "started_at": "2026-11-21T05:05:00Z",
             "ended_at": "2026-11-21T06:30:00Z",
             "updated_at": None,
+            "utc_offset": 540,
         }
     ]
     assert ok(runner, "status") == "No timer running.\nLogged today: 1h 25m.\n"
@@ -141,7 +142,13 @@ def test_second_start_fails_and_keeps_the_first(
     )
     assert rows(db_path, "timer") == timer
     assert timer == [
-        {"id": 1, "topic": "CNN", "note": "first", "started_at": "2026-11-21T05:05:00Z"}
+        {
+            "id": 1,
+            "topic": "CNN",
+            "note": "first",
+            "started_at": "2026-11-21T05:05:00Z",
+            "utc_offset": 540,
+        }
     ]
 
 

@@ -72,11 +72,11 @@ def test_resolve_uses_workspace_then_user_data_dir(
 # --- a new database -------------------------------------------------------------------------
 
 
-def test_new_database_has_wal_schema_v3_and_pragmas(tmp_path: Path) -> None:
+def test_new_database_has_wal_schema_v4_and_pragmas(tmp_path: Path) -> None:
     path = tmp_path / "deep" / "er" / "course.db"
     with closing(open_db(path)) as db:
         assert db.journal_mode == "wal"
-        assert schema_version(db) == SCHEMA_VERSION == 3
+        assert schema_version(db) == SCHEMA_VERSION == 4
         assert db.execute("PRAGMA foreign_keys").fetchone()[0] == 1
         assert db.execute("PRAGMA busy_timeout").fetchone()[0] == 5000
         assert db.table_names() == [
@@ -100,13 +100,14 @@ def test_new_database_has_wal_schema_v3_and_pragmas(tmp_path: Path) -> None:
             "started_at": str,
             "ended_at": str,
             "updated_at": str,
+            "utc_offset": int,
         }
         assert {tuple(index.columns) for index in db.table("grade_attempts").indexes} == {
             ("day",),
             ("assignment",),
         }
         assert [tuple(index.columns) for index in db.table("study_log").indexes] == [("day",)]
-    assert _pragma(path, "user_version") == 3
+    assert _pragma(path, "user_version") == 4
     assert _pragma(path, "application_id") == APPLICATION_ID
     assert not list(tmp_path.glob("deep/er/*.bak-*"))
 
@@ -114,7 +115,7 @@ def test_new_database_has_wal_schema_v3_and_pragmas(tmp_path: Path) -> None:
 def test_empty_file_becomes_a_course_database(path: Path) -> None:
     path.touch()
     with closing(open_db(path)) as db:
-        assert schema_version(db) == 3
+        assert schema_version(db) == 4
 
 
 def test_reopening_is_idempotent(path: Path) -> None:
@@ -122,7 +123,7 @@ def test_reopening_is_idempotent(path: Path) -> None:
         schema = db.schema
     with closing(open_db(path)) as db:
         assert db.schema == schema
-        assert schema_version(db) == 3
+        assert schema_version(db) == 4
     assert sorted(p.name for p in path.parent.iterdir()) == ["course.db"]
 
 
@@ -142,6 +143,7 @@ def test_study_entry_survives_reopen(path: Path) -> None:
                 "started_at": None,
                 "ended_at": None,
                 "updated_at": None,
+                "utc_offset": None,
             }
         ]
 
@@ -215,13 +217,13 @@ def test_migration_backs_up_the_old_file_first(path: Path) -> None:
         assert [row["topic"] for row in old.table("study_log").rows] == ["RNN"]
 
 
-def test_version_1_database_upgrades_to_3_keeping_its_rows(path: Path) -> None:
+def test_version_1_database_upgrades_to_4_keeping_its_rows(path: Path) -> None:
     with closing(open_db(path, migrations=MIGRATIONS[:1])) as db:
         db.table("study_log").insert(
             {"day": "2026-11-16", "minutes": 45, "topic": "RNN", "created_at": "t"}
         )
     with closing(open_db(path)) as db:
-        assert schema_version(db) == 3
+        assert schema_version(db) == 4
         assert [(row["topic"], row["started_at"]) for row in db.table("study_log").rows] == [
             ("RNN", None)
         ]
@@ -229,7 +231,7 @@ def test_version_1_database_upgrades_to_3_keeping_its_rows(path: Path) -> None:
     assert _pragma(path.with_name("course.db.bak-v1"), "user_version") == 1
 
 
-def test_version_2_database_upgrades_to_3_keeping_its_attempts(path: Path) -> None:
+def test_version_2_database_upgrades_to_4_keeping_its_attempts(path: Path) -> None:
     attempt = {
         "assignment": "resnet",
         "score": 8.5,
@@ -248,7 +250,7 @@ def test_version_2_database_upgrades_to_3_keeping_its_attempts(path: Path) -> No
         assert "sandbox" not in db.table("grade_attempts").columns_dict
         db.table("grade_attempts").insert(attempt)
     with closing(open_db(path)) as db:
-        assert schema_version(db) == 3
+        assert schema_version(db) == 4
         columns = db.execute("PRAGMA table_info(grade_attempts)").fetchall()
         assert [tuple(column[1:5]) for column in columns[-2:]] == [
             ("sandbox", "TEXT", 0, None),

@@ -70,7 +70,7 @@ def test_a_full_disk_says_to_free_space_and_loses_nothing(tmp_path: Path) -> Non
         f'if {COURSE} question add "{text} $i" >/dev/null; then ok=$((ok+1)); else break; fi; '
         "done; echo ok=$ok; "
         f"{COURSE} question add last-one; echo rc=$?; "
-        f"{COURSE} export | grep -c '\"text\": \"x'"
+        f'{COURSE} export | grep -c \'"text": "x\''
     )
     done = subprocess.run(
         [*BWRAP, "--size", "200000", "--tmpfs", str(folder), "--", "env", f"COURSE_DB={db}",

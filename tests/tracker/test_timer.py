@@ -66,19 +66,25 @@ def test_start_timer_stores_the_one_timer(db: Database) -> None:
     assert running_timer(db) is None
     timer = start_timer(db, "  CNN ", at=NOW, now=NOW, note=" chapter 5 ")
     expected = RunningTimer(
-        "CNN", datetime(2026, 11, 21, 5, 30, 15, tzinfo=timezone.utc), "chapter 5"
+        "CNN", datetime(2026, 11, 21, 5, 30, 15, tzinfo=timezone.utc), "chapter 5", 540
     )
     assert timer == expected
     assert running_timer(db) == expected
     assert _rows(db, "timer") == [
-        {"id": 1, "topic": "CNN", "note": "chapter 5", "started_at": "2026-11-21T05:30:15Z"}
+        {
+            "id": 1,
+            "topic": "CNN",
+            "note": "chapter 5",
+            "started_at": "2026-11-21T05:30:15Z",
+            "utc_offset": 540,
+        }
     ]
     assert _rows(db, "study_log") == []
 
 
 def test_start_timer_in_the_past_and_without_note(db: Database) -> None:
     timer = start_timer(db, "합성곱 신경망", at=kst(14, 5), now=NOW, note="  ")
-    assert timer == RunningTimer("합성곱 신경망", kst(14, 5), None)
+    assert timer == RunningTimer("합성곱 신경망", kst(14, 5), None, 540)
     assert _rows(db, "timer")[0]["started_at"] == "2026-11-21T05:05:00Z"
 
 
@@ -95,7 +101,7 @@ def test_second_start_is_refused_and_the_first_timer_kept(db: Database) -> None:
         "a timer is already running: CNN since 14:05 (25 min). Stop it with course stop"
     )
     assert caught.value.exit_code == 2
-    assert running_timer(db) == RunningTimer("CNN", kst(14, 5), "first")
+    assert running_timer(db) == RunningTimer("CNN", kst(14, 5), "first", 540)
 
 
 def test_second_start_names_the_day_and_hours_of_an_older_timer(db: Database) -> None:
@@ -157,6 +163,7 @@ def test_stop_timer_logs_one_entry_and_clears_the_timer(db: Database) -> None:
         created_at="2026-11-21T05:30:15Z",
         started_at="2026-11-21T04:05:00Z",
         ended_at="2026-11-21T05:30:00Z",
+        utc_offset=540,
     )
     assert stopped == StoppedTimer(entry, ())
     assert _rows(db, "timer") == []
@@ -171,6 +178,7 @@ def test_stop_timer_logs_one_entry_and_clears_the_timer(db: Database) -> None:
             "started_at": "2026-11-21T04:05:00Z",
             "ended_at": "2026-11-21T05:30:00Z",
             "updated_at": None,
+            "utc_offset": 540,
         }
     ]
     with pytest.raises(UsageError, match="no timer is running"):
@@ -289,7 +297,7 @@ def test_stop_timer_is_one_transaction(db: Database, monkeypatch: pytest.MonkeyP
     with pytest.raises(StoreError) as caught:
         stop_timer(db, at=NOW, now=NOW)
     assert caught.value.message.startswith("the tracker database could not be written: ")
-    assert running_timer(db) == RunningTimer("CNN", kst(14, 0), None)  # the delete rolled back
+    assert running_timer(db) == RunningTimer("CNN", kst(14, 0), None, 540)  # the delete rolled back
     assert _rows(db, "study_log") == []
 
 
@@ -313,7 +321,7 @@ def test_stop_timer_reports_overlapping_timer_entries(db: Database) -> None:
 
 def test_cancel_timer_discards_without_logging(db: Database) -> None:
     start_timer(db, "CNN", at=kst(14, 5), now=NOW, note="n")
-    assert cancel_timer(db) == RunningTimer("CNN", kst(14, 5), "n")
+    assert cancel_timer(db) == RunningTimer("CNN", kst(14, 5), "n", 540)
     assert _rows(db, "timer") == []
     assert _rows(db, "study_log") == []
     with pytest.raises(UsageError) as caught:
@@ -328,7 +336,7 @@ def test_timer_status(db: Database) -> None:
     log_study(db, minutes=70, topic="CNN", day=date(2026, 11, 20), today=TODAY)
     start_timer(db, "RNN", at=kst(14, 0), now=NOW)
     assert timer_status(db, now=NOW) == TimerStatus(
-        RunningTimer("RNN", kst(14, 0), None), TODAY, 50
+        RunningTimer("RNN", kst(14, 0), None, 540), TODAY, 50
     )
     # Just after local midnight it is a new day (15:05 UTC is already the 22nd in Korea).
     assert timer_status(db, now=kst(0, 5, day=22)).today == date(2026, 11, 22)
