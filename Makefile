@@ -7,9 +7,9 @@ DEMO   := $(CURDIR)/.demo
 # The demo never touches the user's real tracker database.
 DEMO_ENV := COURSE_DB=$(DEMO)/course.db
 
-.PHONY: setup data sandbox demo test lint clean
+.PHONY: setup data sandbox fonts demo test lint clean
 
-setup: $(VENV)/.installed data sandbox
+setup: $(VENV)/.installed data sandbox fonts
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -41,6 +41,18 @@ sandbox:
 	  echo "bubblewrap: installed"; \
 	else \
 	  echo "bubblewrap: not available; grading runs without a sandbox (see docs/architecture.md)"; \
+	fi
+
+# A font with Korean for the pictures (--png): Debian's fonts-nanum (NanumGothic) where apt can
+# run; elsewhere Korean topics are drawn as boxes (course/render/charts.py, CJK_FONTS).
+fonts:
+	@if command -v fc-list >/dev/null 2>&1 && fc-list | grep -q -e NanumGothic -e "Noto Sans CJK"; then \
+	  echo "Korean font: $$(fc-list : family | grep -m1 -o -e NanumGothic -e 'Noto Sans CJK [A-Z]*')"; \
+	elif command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ] \
+	    && (apt-get update -qq && apt-get install -y -qq fonts-nanum) >/dev/null 2>&1; then \
+	  echo "Korean font: installed fonts-nanum (NanumGothic)"; \
+	else \
+	  echo "Korean font: none; pictures draw Korean as boxes (install fonts-nanum)"; \
 	fi
 
 demo: setup
@@ -79,9 +91,10 @@ demo: setup
 	$(DEMO_ENV) $(COURSE) problem stats
 	@echo; echo "== course report weekly (the table view; grade attempts above are in it)"
 	$(DEMO_ENV) $(COURSE) report weekly
-	@echo; echo "== course report weekly --format markdown (the post, also in .demo/weekly.md)"
-	$(DEMO_ENV) $(COURSE) report weekly --format markdown | tee $(DEMO)/weekly.md
-	$(DEMO_ENV) $(COURSE) report streak
+	@echo; echo "== course report weekly --format markdown --png week.png (the post in .demo/weekly.md, showing .demo/week.png)"
+	cd $(DEMO) && $(DEMO_ENV) $(COURSE) report weekly --format markdown --png week.png | tee weekly.md
+	@echo; echo "== course report streak --png: the heatmap, also drawn to .demo/year.png"
+	$(DEMO_ENV) $(COURSE) report streak --png $(DEMO)/year.png
 	$(DEMO_ENV) $(COURSE) export --out $(DEMO)/export.json
 	@echo; echo "== course cohort grade lstm: six students (the solution, the skeleton, two wrong, a hang, a crash), 2 workers"
 	mkdir -p $(DEMO)/cohort/dana

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from contextlib import closing
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import click
@@ -66,12 +67,29 @@ def _common(command: Callable[..., Any]) -> Callable[..., Any]:
     return command
 
 
+def _png_option(what: str) -> Callable[..., Any]:
+    return click.option(
+        "--png",
+        type=click.Path(path_type=Path, dir_okay=False),
+        metavar="FILE",
+        help=f"Also draw {what} into this PNG (replaced); `Wrote FILE` goes to stderr.",
+    )
+
+
+def _wrote(png: Path) -> None:
+    """The line that names the picture, on stderr so that stdout stays the report."""
+    from course.render.format import visible
+
+    click.echo(f"Wrote {visible(str(png))}", err=True)
+
+
 def _render(
     period_of: Callable[[date], Period],
     last_days: int | None,
     output_format: str,
     as_json: bool,
     given: str | None,
+    png: Path | None = None,
 ) -> None:
     today = context.today()
     if last_days is not None:
@@ -89,16 +107,26 @@ def _render(
     fmt = "json" if as_json else output_format.lower()
     from course.render import report as render_report
 
+    if png is not None:  # first: a folder that is not there fails before anything is shown
+        from course.render.charts import save_png, week_figure
+
+        save_png(week_figure(report), png)
     if fmt == "json":
         click.echo(render_report.report_json(report))
     elif fmt == "csv":
         click.echo(render_report.report_csv(report), nl=False)
     elif fmt == "markdown":
-        click.echo(render_report.report_markdown(report), nl=False)
+        post = render_report.report_markdown(report)
+        if png is not None:
+            alt = f"Study time per day, goals and grades, {report.period.label}"
+            post = render_report.with_picture(post, str(png), alt)
+        click.echo(post, nl=False)
     else:
         from course.render.format import make_console
 
         make_console().print(render_report.report_view(report))
+    if png is not None:
+        _wrote(png)
 
 
 @click.group("report")
@@ -127,12 +155,14 @@ def daily_command(
     "--week", metavar="YYYY-Www", help="ISO week (2026-W47), this or last.  [default: this]"
 )
 @_common
+@_png_option("study time per day and topic, the goals and the grade trend")
 def weekly_command(
-    week: str | None, last_days: int | None, output_format: str, as_json: bool
+    week: str | None, last_days: int | None, output_format: str, as_json: bool, png: Path | None
 ) -> None:
     """One ISO week, Monday to Sunday: hours per day and topic, grades, problems, retro, goals.
 
-    `--format markdown` writes the weekly retrospective post.
+    `--format markdown` writes the weekly retrospective post; with `--png week.png` the post
+    shows the picture under its title, linked by the path as given.
     """
     _render(
         lambda today: week_period(*parse_week(week, today)),
@@ -140,6 +170,7 @@ def weekly_command(
         output_format,
         as_json,
         None if week is None else f"--week {week}",
+        png,
     )
 
 
@@ -164,20 +195,27 @@ def monthly_command(
     "--days", type=int, default=365, show_default=True, help="How many days up to today to show."
 )
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead.")
-def streak_command(days: int, as_json: bool) -> None:
+@_png_option("the heatmap")
+def streak_command(days: int, as_json: bool, png: Path | None) -> None:
     """A year of study days as a heatmap (like GitHub's), with your current and longest streak."""
     today = context.today()
     with closing(context.open_store()) as db:
         calendar = study_calendar(db, today, today=today, days=days)
+    if png is not None:
+        from course.render.charts import save_png, year_figure
+
+        save_png(year_figure(calendar), png)
     if as_json:
         import json
 
         click.echo(json.dumps(calendar.to_json(), indent=2))
-        return
-    from course.render.format import make_console
-    from course.render.streak import streak_view
+    else:
+        from course.render.format import make_console
+        from course.render.streak import streak_view
 
-    make_console().print(streak_view(calendar))
+        make_console().print(streak_view(calendar))
+    if png is not None:
+        _wrote(png)
 
 
 COMMANDS: list[click.Command] = [report_group]

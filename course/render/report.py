@@ -466,3 +466,29 @@ def _inside_word(line: str, index: int) -> bool:
 
 def _one_line(text: str) -> str:
     return " ".join(text.split())
+
+
+_PATH_SAFE = "/-._~"
+"""Characters kept as they are in a picture's path besides letters and digits; everything else
+(spaces, parentheses, brackets, ``:``, non-ASCII) is percent-encoded."""
+
+
+def with_picture(post: str, image: str, alt: str) -> str:
+    """``post`` with the Markdown image ``![alt](image)`` just under its ``# `` title (at the
+    top when it has none).
+
+    Example: ``with_picture("# Week\\n\\n...", "my week (1).png", "Study time")`` ->
+    ``"# Week\\n\\n![Study time](my%20week%20%281%29.png)\\n\\n..."``.
+
+    Args:
+        post: A post of :func:`report_markdown`.
+        image: The picture's path as given (relative to where the post is published),
+            percent-encoded so that no character of it can end the link early or make it
+            another scheme's address.
+        alt: The image's description, escaped with :func:`markdown_text`.
+    """
+    line = f"![{markdown_text(alt)}]({quote(image, safe=_PATH_SAFE)})"
+    if not post.startswith("# "):
+        return f"{line}\n\n{post}"
+    title, _, rest = post.partition("\n")
+    return f"{title}\n\n{line}\n{rest}" if rest.startswith("\n") else f"{title}\n\n{line}\n\n{rest}"

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import struct
+import subprocess
+import sys
 from collections.abc import Callable
 from contextlib import closing
 from datetime import datetime, timezone
@@ -461,3 +464,114 @@ def _border_columns(line: str) -> list[int]:
             columns.append(column)
         column += cell_len(char)
     return columns
+
+
+# --- pictures: --png ------------------------------------------------------------------------
+
+
+def _png_size(png: Path) -> tuple[int, int]:
+    """The PNG's width and height in pixels, from its IHDR header (after the signature)."""
+    data = png.read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    assert data[12:16] == b"IHDR"
+    width, height = struct.unpack(">II", data[16:24])
+    return width, height
+
+
+def test_report_weekly_png_beside_the_table(week: CliRunner, tmp_path: Path) -> None:
+    png = tmp_path / "week.png"
+    png.write_bytes(b"an older picture")
+    result = week.invoke(cli, ["report", "weekly", "--png", str(png)])
+    assert result.exit_code == 0, result.output
+    assert _lines(result.stdout) == TABLE
+    assert result.stderr == f"Wrote {png}\n"
+    assert _png_size(png) == (1200, 840)
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".week.png")] == []
+
+
+@pytest.mark.parametrize("output_format", ["json", "csv"])
+def test_report_weekly_png_keeps_stdout_for_tools(
+    week: CliRunner, tmp_path: Path, output_format: str
+) -> None:
+    png = tmp_path / "week.png"
+    plain = _run(week, "report", "weekly", "--format", output_format)
+    result = week.invoke(cli, ["report", "weekly", "--format", output_format, "--png", str(png)])
+    assert result.exit_code == 0, result.output
+    assert (result.stdout, result.stderr) == (plain, f"Wrote {png}\n")
+    assert _png_size(png) == (1200, 840)
+
+
+def test_report_weekly_markdown_links_the_png(
+    week: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "pics").mkdir()
+    args = ["report", "weekly", "--format", "markdown", "--png", "pics/my week (1).png"]
+    result = week.invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    image = "![Study time per day, goals and grades, 2026-W47](pics/my%20week%20%281%29.png)"
+    assert _lines(result.stdout) == [*MARKDOWN[:2], image, "", *MARKDOWN[2:]]
+    assert result.stderr == "Wrote pics/my week (1).png\n"
+    assert _png_size(tmp_path / "pics" / "my week (1).png") == (1200, 840)
+
+
+def test_report_weekly_png_of_the_last_days(week: CliRunner, tmp_path: Path) -> None:
+    png = tmp_path / "last.png"
+    result = week.invoke(
+        cli, ["report", "weekly", "--last", "14", "--format", "csv", "--png", str(png)]
+    )
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[1] == "2026-11-15,ViT,180,3.00"  # W46's Sunday is in it
+    assert _png_size(png) == (1200, 840)
+
+
+@pytest.mark.parametrize("args", [["weekly"], ["weekly", "--format", "markdown"], ["streak"]])
+def test_report_png_in_a_missing_folder_exits_2(
+    week: CliRunner, tmp_path: Path, args: list[str]
+) -> None:
+    png = tmp_path / "nope" / "week.png"
+    result = week.invoke(cli, ["report", *args, "--png", str(png)])
+    assert (result.exit_code, result.stdout) == (2, "")  # nothing shown before the error
+    assert result.stderr == (
+        f"Error: the folder to write the picture in does not exist: {png.parent}. make it "
+        "first, or pass another --png\n"
+    )
+
+
+def test_report_png_that_is_a_folder_exits_2(week: CliRunner, tmp_path: Path) -> None:
+    result = week.invoke(cli, ["report", "weekly", "--png", str(tmp_path)])
+    assert result.exit_code == 2
+    assert result.stderr.splitlines()[-1] == (
+        f"Error: Invalid value for '--png': File '{tmp_path}' is a directory."
+    )
+
+
+def test_report_streak_png(week: CliRunner, tmp_path: Path) -> None:
+    png = tmp_path / "year.png"
+    result = week.invoke(cli, ["report", "streak", "--png", str(png)])
+    assert result.exit_code == 0, result.output
+    assert _lines(result.stdout)[-2].startswith("2025-11-22 to 2026-11-21: 4 study days, 7h 45m.")
+    assert result.stderr == f"Wrote {png}\n"
+    assert _png_size(png) == (1440, 336)  # 53 week columns
+    result = week.invoke(cli, ["report", "streak", "--days", "60", "--json", "--png", str(png)])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["study_days"] == 4
+    assert _png_size(png) == (720, 336)
+
+
+def test_report_without_png_loads_no_matplotlib(db_path: Path) -> None:
+    code = (
+        "import sys\n"
+        "from course.cli import cli\n"
+        "for args in (['log', '--minutes', '30', '--topic', '합성곱 신경망'], ['report', 'weekly'],"
+        " ['report', 'streak']):\n"
+        "    try:\n"
+        "        cli(args)\n"
+        "    except SystemExit as exc:\n"
+        "        assert not exc.code, exc.code\n"
+        "print('matplotlib' in sys.modules, file=sys.stderr)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120
+    )
+    assert done.stderr == "False\n"
