@@ -241,7 +241,8 @@ class StudyReport:
         goals: Goal achievement of each ISO week the period touches (up to its end).
         questions: Questions still open now (not only those of the period).
         entries: The study entries themselves, with their numbers for ``course edit`` and
-            ``course delete``; filled for daily reports only.
+            ``course delete``; filled for daily reports, and for others when asked
+            (``--entries``).
     """
 
     period: Period
@@ -355,6 +356,7 @@ def build_report(
     *,
     today: date,
     assignment_topics: Mapping[str, str] | None = None,
+    entries: bool = False,
 ) -> StudyReport:
     """Gather everything the report of ``period`` shows.
 
@@ -365,6 +367,8 @@ def build_report(
             end.
         assignment_topics: Each assignment's study topic (``{"resnet": "CNN"}``), to set
             grade attempts beside the hours logged on their topic.
+        entries: List the study entries themselves (with their numbers) for any period;
+            a daily report always does.
     """
     span = [period.start.isoformat(), period.end.isoformat()]
     day_topics = [
@@ -417,7 +421,7 @@ def build_report(
         questions=open_questions(db),
         entries=(
             list_entries(db, first_day=period.start, last_day=period.end)
-            if period.kind == "daily"
+            if entries or period.kind == "daily"
             else []
         ),
     )

@@ -45,7 +45,13 @@ def assignment_topics() -> dict[str, str]:
 
 
 def _common(command: Callable[..., Any]) -> Callable[..., Any]:
-    """The options every report has: --last, --format and the older --json."""
+    """The options every report has: --last, --format, --entries and the older --json."""
+    command = click.option(
+        "--entries",
+        "show_entries",
+        is_flag=True,
+        help="Also list each study entry with its number (for course edit / delete).",
+    )(command)
     command = click.option(
         "--json", "as_json", is_flag=True, hidden=True, help="Same as --format json."
     )(command)
@@ -85,10 +91,12 @@ def _wrote(png: Path) -> None:
 
 def _render(
     period_of: Callable[[date], Period],
+    given: str | None,
+    *,
     last_days: int | None,
     output_format: str,
     as_json: bool,
-    given: str | None,
+    show_entries: bool,
     png: Path | None = None,
 ) -> None:
     today = context.today()
@@ -103,7 +111,9 @@ def _render(
     else:
         period = period_of(today)
     with closing(context.open_store()) as db:
-        report = build_report(db, period, today=today, assignment_topics=assignment_topics())
+        report = build_report(
+            db, period, today=today, assignment_topics=assignment_topics(), entries=show_entries
+        )
     fmt = "json" if as_json else output_format.lower()
     from course.render import report as render_report
 
@@ -124,7 +134,7 @@ def _render(
     else:
         from course.render.format import make_console
 
-        make_console().print(render_report.report_view(report))
+        make_console().print(render_report.report_view(report, entries=show_entries))
     if png is not None:
         _wrote(png)
 
@@ -137,16 +147,12 @@ def report_group() -> None:
 @report_group.command("daily")
 @click.option("--date", "day", metavar="DATE", help=f"The day: {DAY_HELP}.  [default: today]")
 @_common
-def daily_command(
-    day: str | None, last_days: int | None, output_format: str, as_json: bool
-) -> None:
+def daily_command(day: str | None, **common: Any) -> None:
     """One day: your TIL (today unless --date)."""
     _render(
         lambda today: day_period(parse_day(day or "today", today)),
-        last_days,
-        output_format,
-        as_json,
         None if day is None else f"--date {day}",
+        **common,
     )
 
 
@@ -156,9 +162,7 @@ def daily_command(
 )
 @_common
 @_png_option("study time per day and topic, the goals and the grade trend")
-def weekly_command(
-    week: str | None, last_days: int | None, output_format: str, as_json: bool, png: Path | None
-) -> None:
+def weekly_command(week: str | None, **common: Any) -> None:
     """One ISO week, Monday to Sunday: hours per day and topic, grades, problems, retro, goals.
 
     `--format markdown` writes the weekly retrospective post; with `--png week.png` the post
@@ -166,27 +170,20 @@ def weekly_command(
     """
     _render(
         lambda today: week_period(*parse_week(week, today)),
-        last_days,
-        output_format,
-        as_json,
         None if week is None else f"--week {week}",
-        png,
+        **common,
     )
 
 
 @report_group.command("monthly")
 @click.option("--month", metavar="YYYY-MM", help="The month (2026-11), this or last.")
 @_common
-def monthly_command(
-    month: str | None, last_days: int | None, output_format: str, as_json: bool
-) -> None:
+def monthly_command(month: str | None, **common: Any) -> None:
     """One calendar month (this month unless --month)."""
     _render(
         lambda today: month_period(*parse_month(month, today)),
-        last_days,
-        output_format,
-        as_json,
         None if month is None else f"--month {month}",
+        **common,
     )
 
 

@@ -100,13 +100,19 @@ def summary_line(report: StudyReport) -> str:
     return " · ".join(parts)
 
 
-def report_view(report: StudyReport) -> RenderableType:
-    """The report as rich renderables, one section after another."""
+def report_view(report: StudyReport, *, entries: bool = False) -> RenderableType:
+    """The report as rich renderables, one section after another.
+
+    Args:
+        report: The report.
+        entries: Show the entries table (with their numbers, for ``course edit``) for any
+            period; a daily report always has it.
+    """
     sections: list[RenderableType] = [
         Text(period_title(report.period), style="bold"),
         Text(summary_line(report)),
         _time_table(report),
-        *([_entries_table(report)] if report.period.kind == "daily" else []),
+        *([_entries_table(report)] if entries or report.period.kind == "daily" else []),
         _topics_table(report),
         _grades_table(report),
         _goals_section(report),
@@ -155,10 +161,13 @@ def _week_rows(days: list[DayTotal]) -> list[tuple[str, str, int]]:
 
 
 def _entries_table(report: StudyReport) -> RenderableType:
+    daily = report.period.kind == "daily"
     if not report.entries:
-        return Text("No study entries on this day.")
+        return Text(f"No study entries {'on this day' if daily else 'in this period'}.")
     table = Table(title="Entries (#: course edit / delete)", title_justify="left", box=box.SQUARE)
     table.add_column("#", justify="right")
+    if not daily:
+        table.add_column("Date")
     table.add_column("Time", justify="right")
     table.add_column("Topic")
     table.add_column("When")
@@ -166,6 +175,7 @@ def _entries_table(report: StudyReport) -> RenderableType:
     for entry in report.entries:
         table.add_row(
             str(entry.id),
+            *([] if daily else [f"{WEEKDAYS[entry.day.weekday()]} {entry.day.isoformat()}"]),
             format_minutes(entry.minutes),
             safe_text(entry.topic),
             times_text(entry) or "-",

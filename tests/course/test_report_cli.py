@@ -357,6 +357,27 @@ def test_report_daily(week: CliRunner) -> None:
     assert _lines(_run(week, "report", "daily"))[0] == "Day 2026-11-21 (Sat)"
 
 
+def test_report_weekly_entries_lists_each_entry_with_its_number(week: CliRunner) -> None:
+    lines = _lines(_run(week, "report", "weekly", "--week", "2026-W47", "--entries"))
+    top = lines.index("Entries (#: course edit / delete)")
+    assert lines[top + 1 : top + 9] == [
+        "┌───┬────────────────┬────────┬───────────────┬──────┬─────────────────────┐",
+        "│ # │ Date           │   Time │ Topic         │ When │ Note                │",
+        "├───┼────────────────┼────────┼───────────────┼──────┼─────────────────────┤",
+        "│ 1 │ Mon 2026-11-16 │ 2h 00m │ CNN           │ -    │ ResNet | bottleneck │",
+        "│ 2 │ Tue 2026-11-17 │ 1h 30m │ 합성곱 신경망 │ -    │                     │",
+        "│ 3 │ Thu 2026-11-19 │ 0h 45m │ RNN           │ -    │                     │",
+        "│ 4 │ Thu 2026-11-19 │ 0h 30m │ CNN           │ -    │                     │",
+        "└───┴────────────────┴────────┴───────────────┴──────┴─────────────────────┘",
+    ]
+    without = _lines(_run(week, "report", "weekly", "--week", "2026-W47"))
+    assert "Entries (#: course edit / delete)" not in without
+    shown = json.loads(_run(week, "report", "weekly", "--last", "7", "--entries", "--json"))
+    assert [entry["id"] for entry in shown["entries"]] == [5, 1, 2, 3, 4]  # from 11-15
+    empty = _lines(_run(week, "report", "weekly", "--week", "2026-W40", "--entries"))
+    assert "No study entries in this period." in empty
+
+
 def test_report_last_days_shows_weeks_past_a_month(week: CliRunner) -> None:
     lines = _lines(_run(week, "report", "monthly", "--last", "40"))
     assert lines[: len(LAST40)] == LAST40
