@@ -48,6 +48,7 @@ COMMAND_MODULES: dict[str, str] = {
     "autograder-run": "course.commands.autograder",
     "verify": "course.commands.verify",
     "info": "course.commands.info",
+    "undo": "course.commands.undo",
 }
 """Each subcommand's name and the module whose ``COMMANDS`` list defines it."""
 

@@ -12,8 +12,9 @@ The schema version is ``PRAGMA user_version``; :data:`MIGRATIONS` lists the forw
 migrations in order (``MIGRATIONS[0]`` makes version 1). ``PRAGMA application_id`` marks
 the file as a `course` database, so another program's SQLite file is never touched.
 
-The schema defines no triggers (:data:`OUR_TRIGGERS`): a trigger in the file was added by
-someone else, possibly code being graded that rewrites stored grades as they are written.
+The schema's only triggers are the undo log's (:data:`OUR_TRIGGERS`, :mod:`tracker.undo`),
+known by name and exact SQL: any other trigger in the file was added by someone else,
+possibly code being graded that rewrites stored grades as they are written.
 :func:`foreign_triggers` finds them and :func:`foreign_triggers_error` is the error that names
 them; :func:`tracker.grades.record_attempt` refuses to write while there are any.
 """
@@ -37,6 +38,7 @@ from sqlite_utils import Database
 
 from core.clock import parse_utc_timestamp
 from core.errors import EnvironmentProblem, StoreError
+from tracker import undo
 
 Migration = Callable[[Database], None]
 """A forward migration: changes the schema by one version, inside a transaction."""
@@ -50,8 +52,9 @@ BUSY_TIMEOUT_MS = 5000
 SQLITE_HEADER = b"SQLite format 3\x00"
 """The first 16 bytes of every SQLite 3 database file."""
 
-OUR_TRIGGERS: Mapping[str, str] = {}
-"""The triggers the schema makes, by name, each with its exact ``sqlite_master.sql``: none.
+OUR_TRIGGERS: Mapping[str, str] = undo.TRIGGERS
+"""The triggers the schema makes, by name, each with its exact ``sqlite_master.sql``: the
+undo log's (:mod:`tracker.undo`), from schema version 5 on.
 
 A trigger counts as ours only when both its name and its SQL match, so a foreign trigger
 cannot pass by taking one of these names.
@@ -214,6 +217,7 @@ def transaction(db: Database) -> Iterator[Database]:
             # upgrade its read lock after another process has committed).
             db.execute("BEGIN IMMEDIATE")
             try:
+                undo.begin_group(db)
                 yield db
             except BaseException:
                 if db.conn.in_transaction:
@@ -722,11 +726,19 @@ def _v4_utc_offsets(db: Database) -> None:
     db.execute("ALTER TABLE timer ADD COLUMN utc_offset INTEGER")
 
 
+def _v5_undo(db: Database) -> None:
+    """Version 5: the undo log of ``course undo`` (:mod:`tracker.undo`): ``undo_log``,
+    ``undo_state`` and a trigger per table and kind of change. Later migrations that change
+    the tracked tables call :func:`tracker.undo.install_triggers` again."""
+    undo.create_state(db)
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     _v1_initial,
     _v2_study_tracker,
     _v3_grade_sandbox,
     _v4_utc_offsets,
+    _v5_undo,
 )
 """Forward migrations, oldest first: ``MIGRATIONS[n - 1]`` turns version ``n - 1`` into ``n``."""
 

@@ -54,6 +54,7 @@ from tracker.store import (
     schema_version,
     transaction,
 )
+from tracker.undo import STATE_TABLES
 
 EXPORT_FORMAT = "course-export"
 """The ``"format"`` marker of an export."""
@@ -196,7 +197,8 @@ def import_file(db: Database, path: Path, *, now: datetime, replace: bool = Fals
 def table_names(db: Database) -> list[str]:
     """The tables an export holds, in the order the schema made them.
 
-    Leaves out SQLite's own tables (``sqlite_sequence``, ``sqlite_stat1``), virtual tables
+    Leaves out SQLite's own tables (``sqlite_sequence``, ``sqlite_stat1``), undo's log
+    (:data:`tracker.undo.STATE_TABLES`), virtual tables
     (full-text search) and their shadow tables, which SQLite fills itself.
     """
     rows = db.execute(
@@ -207,6 +209,7 @@ def table_names(db: Database) -> list[str]:
         name
         for name, _ in rows
         if not name.startswith("sqlite_")
+        and name not in STATE_TABLES
         and name not in virtual
         and not any(name.startswith(f"{parent}_") for parent in virtual)
     ]

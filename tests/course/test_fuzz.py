@@ -40,7 +40,7 @@ NOW = datetime(2026, 11, 21, 14, 5, tzinfo=KST)
 
 TRACKER_COMMANDS = (
     "log", "start", "stop", "status", "edit", "delete", "report", "retro", "problem",
-    "goal", "question", "export",
+    "goal", "question", "export", "undo", "info",
 )  # fmt: skip
 """The top-level commands fuzzed: all of the tracker (``import`` has its own test below);
 the grading commands run student code and are tested with submissions instead."""

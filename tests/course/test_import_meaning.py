@@ -20,7 +20,7 @@ from click.testing import CliRunner
 from course.cli import cli
 from course.commands import context
 from tracker.store import open_db
-from tracker.transfer import export_data
+from tracker.transfer import export_data, table_names
 
 SEOUL = timezone(timedelta(hours=9))
 NOW = datetime(2026, 11, 21, 13, 49, tzinfo=SEOUL)
@@ -56,7 +56,7 @@ def _import(runner: CliRunner, tmp_path: Path, data: dict[str, Any]) -> tuple[in
 
 def _rows(db_path: Path) -> int:
     with closing(open_db(db_path)) as db:
-        return sum(db[name].count for name in db.table_names())
+        return sum(db[name].count for name in table_names(db))
 
 
 @pytest.mark.parametrize(

@@ -56,7 +56,7 @@ def test_export_to_stdout(runner: CliRunner) -> None:
     created = json.loads(result.stdout)["tables"]["study_log"][0]["created_at"]
     expected = {
         "format": "course-export",
-        "schema_version": 4,
+        "schema_version": 5,
         "exported_at": "2026-11-21T04:49:00Z",
         "tables": {
             "study_log": [
@@ -228,7 +228,7 @@ def test_import_replace_into_an_empty_database_makes_no_backup(
 ) -> None:
     backup = _write(
         tmp_path / "backup.json",
-        {"format": "course-export", "schema_version": 4, "tables": {}},
+        {"format": "course-export", "schema_version": 5, "tables": {}},
     )
     result = runner.invoke(cli, ["import", str(backup), "--replace"])
     assert result.output.splitlines()[0] == f"Imported 0 rows from {backup} into " + str(
@@ -253,7 +253,7 @@ def test_import_of_an_older_export_upgrades_it(
     backup = _write(tmp_path / "old.json", data)
     result = runner.invoke(cli, ["import", str(backup)])
     assert result.output.splitlines()[:3] == [
-        "The file has schema version 1; its rows were upgraded to version 4.",
+        "The file has schema version 1; its rows were upgraded to version 5.",
         f"Imported 1 row from {backup} into {db_path}:",
         "  study_log       1",
     ]
@@ -282,7 +282,7 @@ def test_import_of_an_older_export_upgrades_it(
         (
             b'{"format": "course-export", "schema_version": 9, "tables": {}}',
             "Error: the export has schema version 9, made by a newer course (this one knows up "
-            "to 4): {path}. Upgrade course (pip install -U course-toolkit) and import it again",
+            "to 5): {path}. Upgrade course (pip install -U course-toolkit) and import it again",
         ),
         (
             b'{"format": "course-export", "schema_version": 2, "tables": {"moods": []}}',

@@ -120,7 +120,7 @@ def test_eight_processes_creating_the_database_at_once(tmp_path: Path) -> None:
     outcomes = [(opener.wait(timeout=60), opener.communicate()[1]) for opener in openers]
     assert [(code, errors.splitlines()[-1:]) for code, errors in outcomes] == [(0, [])] * 8
     with closing(open_db(path)) as db:
-        assert schema_version(db) == 4
+        assert schema_version(db) == 5
         assert db.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
 
 
@@ -313,7 +313,7 @@ def test_zero_length_file_becomes_a_new_database(tmp_path: Path) -> None:
     path = tmp_path / "course.db"
     path.touch()
     with closing(open_db(path)) as db:
-        assert schema_version(db) == 4
+        assert schema_version(db) == 5
 
 
 # --- sqlite3 errors that escape a command ---------------------------------------------------

@@ -72,11 +72,11 @@ def test_resolve_uses_workspace_then_user_data_dir(
 # --- a new database -------------------------------------------------------------------------
 
 
-def test_new_database_has_wal_schema_v4_and_pragmas(tmp_path: Path) -> None:
+def test_new_database_has_wal_schema_v5_and_pragmas(tmp_path: Path) -> None:
     path = tmp_path / "deep" / "er" / "course.db"
     with closing(open_db(path)) as db:
         assert db.journal_mode == "wal"
-        assert schema_version(db) == SCHEMA_VERSION == 4
+        assert schema_version(db) == SCHEMA_VERSION == 5
         assert db.execute("PRAGMA foreign_keys").fetchone()[0] == 1
         assert db.execute("PRAGMA busy_timeout").fetchone()[0] == 5000
         assert db.table_names() == [
@@ -89,6 +89,8 @@ def test_new_database_has_wal_schema_v4_and_pragmas(tmp_path: Path) -> None:
             "problem_tags",
             "goals",
             "questions",
+            "undo_log",
+            "undo_state",
         ]
         assert db.table("study_log").columns_dict == {
             "id": int,
@@ -107,7 +109,7 @@ def test_new_database_has_wal_schema_v4_and_pragmas(tmp_path: Path) -> None:
             ("assignment",),
         }
         assert [tuple(index.columns) for index in db.table("study_log").indexes] == [("day",)]
-    assert _pragma(path, "user_version") == 4
+    assert _pragma(path, "user_version") == 5
     assert _pragma(path, "application_id") == APPLICATION_ID
     assert not list(tmp_path.glob("deep/er/*.bak-*"))
 
@@ -115,7 +117,7 @@ def test_new_database_has_wal_schema_v4_and_pragmas(tmp_path: Path) -> None:
 def test_empty_file_becomes_a_course_database(path: Path) -> None:
     path.touch()
     with closing(open_db(path)) as db:
-        assert schema_version(db) == 4
+        assert schema_version(db) == 5
 
 
 def test_reopening_is_idempotent(path: Path) -> None:
@@ -123,7 +125,7 @@ def test_reopening_is_idempotent(path: Path) -> None:
         schema = db.schema
     with closing(open_db(path)) as db:
         assert db.schema == schema
-        assert schema_version(db) == 4
+        assert schema_version(db) == 5
     assert sorted(p.name for p in path.parent.iterdir()) == ["course.db"]
 
 
@@ -217,13 +219,13 @@ def test_migration_backs_up_the_old_file_first(path: Path) -> None:
         assert [row["topic"] for row in old.table("study_log").rows] == ["RNN"]
 
 
-def test_version_1_database_upgrades_to_4_keeping_its_rows(path: Path) -> None:
+def test_version_1_database_upgrades_to_5_keeping_its_rows(path: Path) -> None:
     with closing(open_db(path, migrations=MIGRATIONS[:1])) as db:
         db.table("study_log").insert(
             {"day": "2026-11-16", "minutes": 45, "topic": "RNN", "created_at": "t"}
         )
     with closing(open_db(path)) as db:
-        assert schema_version(db) == 4
+        assert schema_version(db) == 5
         assert [(row["topic"], row["started_at"]) for row in db.table("study_log").rows] == [
             ("RNN", None)
         ]
@@ -231,7 +233,7 @@ def test_version_1_database_upgrades_to_4_keeping_its_rows(path: Path) -> None:
     assert _pragma(path.with_name("course.db.bak-v1"), "user_version") == 1
 
 
-def test_version_2_database_upgrades_to_4_keeping_its_attempts(path: Path) -> None:
+def test_version_2_database_upgrades_to_5_keeping_its_attempts(path: Path) -> None:
     attempt = {
         "assignment": "resnet",
         "score": 8.5,
@@ -250,7 +252,7 @@ def test_version_2_database_upgrades_to_4_keeping_its_attempts(path: Path) -> No
         assert "sandbox" not in db.table("grade_attempts").columns_dict
         db.table("grade_attempts").insert(attempt)
     with closing(open_db(path)) as db:
-        assert schema_version(db) == 4
+        assert schema_version(db) == 5
         columns = db.execute("PRAGMA table_info(grade_attempts)").fetchall()
         assert [tuple(column[1:5]) for column in columns[-2:]] == [
             ("sandbox", "TEXT", 0, None),
@@ -347,8 +349,10 @@ def test_database_file(path: Path, db: Database) -> None:
 # --- triggers -------------------------------------------------------------------------------
 
 
-def test_the_schema_makes_no_triggers(db: Database) -> None:
-    assert db.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'").fetchall() == []
+def test_the_schema_makes_only_the_undo_triggers(db: Database) -> None:
+    made = db.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'").fetchall()
+    assert dict(made) == tracker.store.OUR_TRIGGERS
+    assert len(made) == 21  # 7 tables x insert, update, delete
     assert foreign_triggers(db) == []
 
 
@@ -365,11 +369,24 @@ def test_foreign_triggers_lists_the_files_then_the_temporary_ones(db: Database) 
     ]
 
 
+def test_an_undo_trigger_with_other_sql_is_foreign(db: Database) -> None:
+    """Replacing one of the undo triggers by one that rewrites grades is caught: the name
+    alone does not make a trigger ours."""
+    name = "course_undo_study_log_insert"
+    db.execute(f"DROP TRIGGER {name}")
+    impostor = (
+        f"CREATE TRIGGER {name} AFTER INSERT ON study_log BEGIN "
+        "UPDATE grade_attempts SET score = max_score; END"
+    )
+    db.execute(impostor)
+    assert foreign_triggers(db) == [Trigger(name, "study_log", impostor)]
+
+
 def test_a_trigger_is_ours_only_by_name_and_sql(
     db: Database, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     ours = "CREATE TRIGGER keep AFTER INSERT ON study_log BEGIN SELECT 1; END"
-    monkeypatch.setattr(tracker.store, "OUR_TRIGGERS", {"keep": ours})
+    monkeypatch.setattr(tracker.store, "OUR_TRIGGERS", {**tracker.store.OUR_TRIGGERS, "keep": ours})
     db.execute(ours)
     assert foreign_triggers(db) == []
     db.execute("DROP TRIGGER keep")

@@ -207,7 +207,7 @@ def _export(**tables: list[dict[str, Any]]) -> dict[str, Any]:
 
 
 def _export_v3(**tables: list[dict[str, Any]]) -> dict[str, Any]:
-    return {"format": EXPORT_FORMAT, "schema_version": 4, "tables": tables}
+    return {"format": EXPORT_FORMAT, "schema_version": 5, "tables": tables}
 
 
 def _attempt_row(**changes: Any) -> dict[str, Any]:
@@ -247,7 +247,7 @@ def test_export_of_one_entry(db: Database) -> None:
     log_study(db, minutes=90, topic="CNN", day=DAY, today=DAY, now=NOW)
     assert export_data(db, now=NOW) == {
         "format": "course-export",
-        "schema_version": 4,
+        "schema_version": 5,
         "exported_at": "2026-11-21T04:49:00Z",
         "tables": {
             "study_log": [
@@ -307,7 +307,7 @@ def test_table_names_leave_out_sqlite_and_full_text_tables(db: Database) -> None
 def test_export_json_is_utf8_indented_and_stable(full: Database) -> None:
     text = export_json(export_data(full, now=NOW))
     assert "합성곱 신경망" in text
-    assert text.startswith('{\n  "format": "course-export",\n  "schema_version": 4,\n')
+    assert text.startswith('{\n  "format": "course-export",\n  "schema_version": 5,\n')
     assert text.endswith("}\n")
     assert export_json(export_data(full, now=NOW)) == text
     assert count_rows(json.loads(text)["tables"]) == total_rows(full) == 23
@@ -527,7 +527,7 @@ def test_import_file_backs_up_a_database_with_rows_before_replacing(
     assert (first.source, first.database, first.schema_version) == (
         source,
         tmp_path / "fresh.db",
-        4,
+        5,
     )
     assert (first.backup, first.rows, first.upgraded) == (None, 23, False)
     before = export_data(fresh, now=NOW)
@@ -556,27 +556,27 @@ FIX = "Pass a file written by course export"
         ),
         (
             {"format": EXPORT_FORMAT, "tables": {}},
-            "the export's schema_version must be a whole number from 1 to 4: "
+            "the export's schema_version must be a whole number from 1 to 5: "
             f"None in backup.json. {FIX}",
         ),
         (
             {"format": EXPORT_FORMAT, "schema_version": "2", "tables": {}},
-            "the export's schema_version must be a whole number from 1 to 4: "
+            "the export's schema_version must be a whole number from 1 to 5: "
             f"'2' in backup.json. {FIX}",
         ),
         (
             {"format": EXPORT_FORMAT, "schema_version": True, "tables": {}},
-            "the export's schema_version must be a whole number from 1 to 4: "
+            "the export's schema_version must be a whole number from 1 to 5: "
             f"True in backup.json. {FIX}",
         ),
         (
             {"format": EXPORT_FORMAT, "schema_version": 0, "tables": {}},
-            "the export's schema_version must be a whole number from 1 to 4: "
+            "the export's schema_version must be a whole number from 1 to 5: "
             f"0 in backup.json. {FIX}",
         ),
         (
-            {"format": EXPORT_FORMAT, "schema_version": 5, "tables": {}},
-            "the export has schema version 5, made by a newer course (this one knows up to 4): "
+            {"format": EXPORT_FORMAT, "schema_version": 6, "tables": {}},
+            "the export has schema version 6, made by a newer course (this one knows up to 5): "
             "backup.json. Upgrade course (pip install -U course-toolkit) and import it again",
         ),
         (
