@@ -401,7 +401,9 @@ def build_report(
             span,
         )
     ]
-    grades = grades_between(db, period.start, period.end, assignment_topics or {})
+    grades = grades_between(
+        db, period.start, period.end, {} if assignment_topics is None else assignment_topics
+    )
     until = min(period.end, today)
     goals: list[GoalProgress] = []
     for week in _weeks_touching(period):
@@ -436,7 +438,7 @@ def grades_between(
     attempts included: they are counted in ``tampered`` and flagged, not dropped). Sorted by
     assignment name.
     """
-    topics = assignment_topics or {}
+    topics = {} if assignment_topics is None else assignment_topics  # looked up lazily
     rows = db.query(
         "SELECT assignment, score, max_score, day, tampered FROM grade_attempts"
         " WHERE day BETWEEN ? AND ? ORDER BY assignment, started_at, id",

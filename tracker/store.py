@@ -117,7 +117,7 @@ def open_db(path: Path, *, migrations: Sequence[Migration] | None = None) -> Dat
         ) from exc
     version = _check_existing(path, latest=len(steps))
     try:
-        db = Database(path)
+        db = Database(path, execute_plugins=False)  # no sqlite-utils plugins: 20-40 ms
     except sqlite3.Error as exc:
         raise StoreError("cannot open the tracker database", str(path), str(exc)) from exc
     try:
@@ -186,7 +186,7 @@ def _open_read_only(path: Path, *, latest: int) -> Database:
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     except sqlite3.Error as exc:
         raise StoreError("cannot open the tracker database", str(path), str(exc)) from exc
-    return Database(conn)
+    return Database(conn, execute_plugins=False)
 
 
 def _read_only_uri(path: Path) -> str:

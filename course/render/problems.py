@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import math
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich import box
 from rich.console import Group, RenderableType
@@ -20,9 +20,11 @@ from rich.table import Table
 from rich.text import Text
 
 from course.render.format import format_minutes, plural, safe_text, visible
-from tracker.problem_stats import ProblemStats
-from tracker.problems import ProblemAttempt
-from tracker.review_queue import AddedAttempt, ReviewItem
+
+if TYPE_CHECKING:  # annotations only: the weekly report need not import the stats modules
+    from tracker.problem_stats import ProblemStats
+    from tracker.problems import ProblemAttempt
+    from tracker.review_queue import AddedAttempt, ReviewItem
 
 _STATUS_VERB = {"solved": "solved", "attempted": "attempted", "failed": "failed"}
 _TIME_WORD = {"solved": "in", "attempted": "for", "failed": "after"}

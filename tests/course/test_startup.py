@@ -42,3 +42,31 @@ def test_course_report_imports_neither_torch_nor_numpy(tmp_path: Path, kind: str
     assert out
     assert "rich.console" in modules
     assert [name for name in ("torch", "numpy", "grader.runner") if name in modules] == []
+
+
+def test_a_report_reads_assignment_files_only_for_its_grade_attempts(tmp_path: Path) -> None:
+    """A week without grade attempts reads no ``assignment.yaml`` (no yaml import): the
+    topics are looked up per graded assignment (course.commands.report.AssignmentTopics).
+    Nor does sqlite-utils' python-dateutil parser run: it is imported lazily."""
+    db = tmp_path / "c.db"
+    _imported(["log", "--minutes", "30", "--topic", "CNN"], db)
+    modules, out = _imported(["report", "weekly"], db)
+    assert "0h 30m of study" in out
+    assert [name for name in ("yaml", "dateutil.parser._parser") if name in modules] == []
+    assert "tracker.report" in modules
+
+
+def test_a_report_with_a_grade_attempt_still_shows_its_topic(tmp_path: Path) -> None:
+    from contextlib import closing
+
+    from grader.results import GradeReport
+    from tracker.grades import record_attempt
+    from tracker.store import open_db
+
+    db = tmp_path / "c.db"
+    _imported(["log", "--minutes", "30", "--topic", "CNN"], db)
+    with closing(open_db(db)) as opened:
+        record_attempt(opened, GradeReport("resnet", 8.0, 10.0, "cpu", "quick", 3.0).to_dict())
+    modules, out = _imported(["report", "weekly", "--format", "markdown"], db)
+    assert "| resnet | CNN | 8/10 | 1 | 8 |" in out
+    assert "yaml" in modules
