@@ -8,9 +8,9 @@ Builds a temporary `course` database holding one study entry a day for ``--years
 fresh process (what a person typing it waits for) ``--runs`` times, interleaved, and prints the
 median and the fastest run in milliseconds and the ratio to Watson's equivalent. It also checks
 that ``course log`` imports neither torch nor numpy. The project's modules are compiled to
-bytecode first (``compileall``), as they are in an installed package. Watson (``pip install td-watson``) is
-looked up on PATH and in ``/tmp/watson-venv/bin`` unless ``--watson`` names it; without it only
-`course` is timed.
+bytecode first (``compileall``), as they are in an installed package. Watson (``pip install
+td-watson``) is looked up on PATH and in ``/tmp/watson-venv/bin`` unless ``--watson`` names it;
+without it only `course` is timed.
 
 Nothing here touches your real database or Watson's: both live in a temporary folder.
 """
