@@ -32,7 +32,7 @@ from tracker.dates import FIRST_DAY, LAST_DAY
 from tracker.goals import MAX_WEEK_HOURS, MAX_WEEK_PROBLEMS, week_bounds
 from tracker.problems import MAX_MINUTES, normalize_number
 from tracker.study import MINUTES_PER_DAY
-from tracker.text import clean_text
+from tracker.text import strip_invisible, text_problem
 from tracker.zones import MAX_OFFSET_MINUTES
 
 _ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
@@ -64,11 +64,7 @@ def _timestamp(value: Any, today: date) -> str | None:
 def _text(value: Any, today: date) -> str | None:
     if not isinstance(value, str):
         return "must be text"
-    try:
-        cleaned = clean_text(value, "the text", "")
-    except UsageError as error:
-        return error.message.split(":")[0].removeprefix("the text ")
-    return None if cleaned is not None else "must not be blank"
+    return text_problem(value) or (None if strip_invisible(value) else "must not be blank")
 
 
 def _whole(low: int, high: int) -> Check:

@@ -51,20 +51,38 @@ def clean_text(text: str | None, what: str, fix: str) -> str | None:
     """
     if text is None:
         return None
+    problem = text_problem(text)
+    if problem == INVALID:
+        raise UsageError(
+            f"{what} {INVALID}", ascii(text)[:80], "Type it again, or save the file as UTF-8"
+        )
+    cleaned = strip_invisible(text)
+    if problem == TOO_LONG:
+        raise UsageError(
+            f"{what} {TOO_LONG}",
+            f"{len(cleaned)} characters",
+            f"Keep it to {MAX_TEXT} characters",
+        )
+    return cleaned or None
+
+
+INVALID = "is not valid UTF-8 text"
+TOO_LONG = "is too long"
+
+
+def text_problem(text: str) -> str | None:
+    """Why the tracker cannot store ``text`` (:data:`INVALID`: a lone surrogate;
+    :data:`TOO_LONG`: over :data:`MAX_TEXT` visible characters), or ``None``.
+
+    Blank text is not a problem here: where text is required, :func:`required_text` says so.
+    """
     try:
         text.encode("utf-8")
     except UnicodeEncodeError:
-        raise UsageError(
-            f"{what} is not valid UTF-8 text",
-            ascii(text)[:80],
-            "Type it again, or save the file as UTF-8",
-        ) from None
-    cleaned = strip_invisible(text)
-    if len(cleaned) > MAX_TEXT:
-        raise UsageError(
-            f"{what} is too long", f"{len(cleaned)} characters", f"Keep it to {MAX_TEXT} characters"
-        )
-    return cleaned or None
+        return INVALID
+    if len(strip_invisible(text)) > MAX_TEXT:
+        return TOO_LONG
+    return None
 
 
 def required_text(text: str, what: str, fix: str) -> str:

@@ -115,6 +115,19 @@ def test_a_value_no_command_writes_is_refused(
     assert _rows(db_path) == 0
 
 
+def test_a_note_longer_than_a_command_takes_is_refused(
+    runner: CliRunner, tmp_path: Path, db_path: Path, export: dict[str, Any]
+) -> None:
+    export["tables"]["study_log"][0]["note"] = "x" * 10_001
+    code, stderr = _import(runner, tmp_path, export)
+    assert code == 2
+    assert stderr.startswith(
+        "Error: the export holds a value no command would store (note is too long): "
+        "study_log row 1, note = 'xxx"
+    )
+    assert _rows(db_path) == 0
+
+
 def test_more_than_a_day_on_one_day_is_refused(
     runner: CliRunner, tmp_path: Path, db_path: Path, export: dict[str, Any]
 ) -> None:
