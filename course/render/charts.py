@@ -54,6 +54,9 @@ OTHER_COLOUR = "#b0b0b0"
 MAX_TOPICS = len(PALETTE)
 """Topics drawn each in its own colour; with more, the least studied share one ("others")."""
 
+GRADE_DODGE = 0.08
+"""How far apart, in attempts, the grade trend draws the assignments' markers."""
+
 HEAT_COLOURS = ("#ebedf0", "#9be9a8", "#40c463", "#30a14e", "#216e39")
 """The year heatmap's cells by :func:`course.render.streak.heat_level` (GitHub's greens)."""
 
@@ -331,8 +334,11 @@ def _grades_axes(axes: Axes, grades: Sequence[BestGrade]) -> None:
     lines = []
     for index, grade in enumerate(grades):
         percents = grade_percents(grade)
+        # Each assignment a little to the side (GRADE_DODGE), so that several with the same
+        # scores (five first attempts at 100 %) stay visible instead of hiding each other.
+        shift = (index - (len(grades) - 1) / 2) * GRADE_DODGE
         (line,) = axes.plot(
-            range(1, len(percents) + 1),
+            [attempt + shift for attempt in range(1, len(percents) + 1)],
             percents,
             marker="o",
             color=PALETTE[index % len(PALETTE)],
