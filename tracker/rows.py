@@ -30,7 +30,7 @@ from core.clock import parse_utc_timestamp
 from core.errors import UsageError
 from tracker.dates import FIRST_DAY, LAST_DAY
 from tracker.goals import MAX_WEEK_HOURS, MAX_WEEK_PROBLEMS, week_bounds
-from tracker.problems import MAX_MINUTES, normalize_number
+from tracker.problems import MAX_MINUTES, normalize_number, normalize_tags
 from tracker.study import MINUTES_PER_DAY
 from tracker.text import strip_invisible, text_problem
 from tracker.zones import MAX_OFFSET_MINUTES
@@ -298,7 +298,8 @@ def _goal_row(row: dict[str, Any]) -> tuple[str, str] | None:
     if (kind == "topic_hours") != bool(topic):
         return "topic", "is given exactly for a topic_hours goal"
     if isinstance(target, (int, float)) and math.isfinite(target):
-        if kind == "problems" and not (float(target).is_integer() and 0 < target <= 1000):
+        whole = float(target).is_integer()
+        if kind == "problems" and not (whole and 0 < target <= MAX_WEEK_PROBLEMS):
             return "target", f"must be a whole number of problems from 1 to {MAX_WEEK_PROBLEMS}"
         if kind in ("hours", "topic_hours") and not 0 < target <= MAX_WEEK_HOURS:
             return "target", f"must be more than 0 and at most {MAX_WEEK_HOURS} hours"
@@ -307,7 +308,7 @@ def _goal_row(row: dict[str, Any]) -> tuple[str, str] | None:
 
 def _tag_row(row: dict[str, Any]) -> tuple[str, str] | None:
     tag = row.get("tag")
-    if isinstance(tag, str) and tag != " ".join(tag.lower().split()):
+    if isinstance(tag, str) and normalize_tags([tag]) != (tag,):
         return "tag", "must be lower case without extra spaces"
     return None
 

@@ -154,14 +154,12 @@ def write_fix(error: sqlite3.Error, otherwise: str) -> str:
     ``otherwise``."""
     lowered = str(error).lower()
     if "full" in lowered:
-        fix = "The disk is full: free some space, then run the command again; nothing was lost"
-    elif "readonly" in lowered or "read-only" in lowered:
-        fix = f"The database is read-only. {READ_ONLY_FIX}"
-    elif "locked" in lowered or "busy" in lowered:
-        fix = "Another program is writing it: close it (or wait), then run the command again"
-    else:
-        fix = otherwise
-    return fix
+        return "The disk is full: free some space, then run the command again; nothing was lost"
+    if "readonly" in lowered or "read-only" in lowered:
+        return f"The database is read-only. {READ_ONLY_FIX}"
+    if "locked" in lowered or "busy" in lowered:
+        return "Another program is writing it: close it (or wait), then run the command again"
+    return otherwise
 
 
 def _open_read_only(path: Path, *, latest: int) -> Database:
@@ -187,6 +185,18 @@ def _open_read_only(path: Path, *, latest: int) -> Database:
     except sqlite3.Error as exc:
         raise StoreError("cannot open the tracker database", str(path), str(exc)) from exc
     return Database(conn, execute_plugins=False)
+
+
+def file_schema_version(path: Path) -> int:
+    """The schema version of the existing database file ``path``, read through the same
+    read-only connection as :func:`open_db`'s checks (immutable on read-only media); nothing
+    is created or changed.
+
+    Raises:
+        sqlite3.Error: SQLite cannot read the file.
+    """
+    with closing(sqlite3.connect(_read_only_uri(path), uri=True)) as conn:
+        return int(conn.execute("PRAGMA user_version").fetchone()[0])
 
 
 def _read_only_uri(path: Path) -> str:

@@ -114,7 +114,7 @@ def log_study(
         StoreError: The database could not be written.
     """
     today = today or date.today()
-    topic = required_text(topic, "the topic", "Name what you studied, e.g. --topic CNN")
+    topic = _clean_topic(topic)
     note = clean_text(note, "the note", "Shorten the note")
     if minutes <= 0:
         raise UsageError(

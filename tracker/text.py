@@ -51,12 +51,12 @@ def clean_text(text: str | None, what: str, fix: str) -> str | None:
     """
     if text is None:
         return None
-    problem = text_problem(text)
+    cleaned = strip_invisible(text)
+    problem = _problem(text, cleaned)
     if problem == INVALID:
         raise UsageError(
             f"{what} {INVALID}", ascii(text)[:80], "Type it again, or save the file as UTF-8"
         )
-    cleaned = strip_invisible(text)
     if problem == TOO_LONG:
         raise UsageError(
             f"{what} {TOO_LONG}",
@@ -76,11 +76,16 @@ def text_problem(text: str) -> str | None:
 
     Blank text is not a problem here: where text is required, :func:`required_text` says so.
     """
+    return _problem(text, strip_invisible(text))
+
+
+def _problem(text: str, cleaned: str) -> str | None:
+    """:func:`text_problem` of ``text``, whose :func:`strip_invisible` is ``cleaned``."""
     try:
         text.encode("utf-8")
     except UnicodeEncodeError:
         return INVALID
-    if len(strip_invisible(text)) > MAX_TEXT:
+    if len(cleaned) > MAX_TEXT:
         return TOO_LONG
     return None
 

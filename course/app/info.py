@@ -99,9 +99,10 @@ def gather_info(cwd: Path, database: Path) -> Info:
 def _schema_version(path: Path) -> tuple[int | None, str | None]:
     if not path.exists():
         return None, "not created yet: the first tracker command makes it"
+    from tracker.store import file_schema_version
+
     try:
-        with sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True) as conn:
-            return int(conn.execute("PRAGMA user_version").fetchone()[0]), None
+        return file_schema_version(path), None
     except sqlite3.Error as exc:
         return None, f"cannot be read: {exc}"
 

@@ -87,3 +87,14 @@ def test_a_full_disk_says_to_free_space_and_loses_nothing(tmp_path: Path) -> Non
     assert rc == "rc=3"
     assert 1 <= int(ok.removeprefix("ok=")) < 200  # the disk filled up part way
     assert int(stored) == int(ok.removeprefix("ok="))  # every question it took is kept
+
+
+def test_course_info_reads_the_schema_version_on_read_only_media(
+    read_only: tuple[Path, list[str]],
+) -> None:
+    db, mount = read_only
+    shown = _course("info", "--json", db=db, mount=mount)
+    assert shown.returncode == 0, shown.stderr
+    assert '"schema_version": 5' in shown.stdout
+    assert '"database_problem": null' in shown.stdout
+    assert sorted(p.name for p in db.parent.iterdir()) == ["course.db"]
