@@ -23,6 +23,9 @@ STD = 0.3530
 StepCallback = Callable[[int, int], None]
 Transform = Callable[..., torch.Tensor]
 """``transform(x, generator=g)`` on float images in [0, 1] (the ``augment`` assignment's API)."""
+OptimizerFactory = Callable[..., torch.optim.Optimizer]
+"""``make(params, lr=..., weight_decay=...)``: an optimiser class or a function that builds one
+(the ``optim`` assignment passes the student's ``AdamW``)."""
 
 MIN_SCHEDULED_STEPS = 10
 """Shorter runs train at a constant learning rate (see :func:`train_classifier`)."""
@@ -106,7 +109,7 @@ def train_classifier(
     seed: int = 0,
     weight_decay: float = 5e-4,
     augment: bool = False,
-    optimizer: str = "sgd",
+    optimizer: str | OptimizerFactory = "sgd",
     transform: Transform | None = None,
     on_step: StepCallback | None = None,
 ) -> TrainResult:
@@ -117,8 +120,10 @@ def train_classifier(
     Transformers. The learning rate follows a one-cycle schedule (Smith & Topin, 2017,
     arXiv:1708.07120; ``torch.optim.lr_scheduler.OneCycleLR``): from ``lr / 25`` up to ``lr``
     over the first 20 % of ``steps``, cosine decay after, with momentum (AdamW: beta1) cycled
-    between 0.95 and 0.85. Runs shorter than ``MIN_SCHEDULED_STEPS`` (only tests make them)
-    keep ``lr`` constant, since the schedule's warm-up phase would have no length.
+    between 0.95 and 0.85 (not for an ``optimizer`` factory, whose hyper-parameters may be
+    named otherwise: only its ``lr`` follows the schedule). Runs shorter than
+    ``MIN_SCHEDULED_STEPS`` (only tests make them) keep ``lr`` constant, since the schedule's
+    warm-up phase would have no length.
 
     Args:
         model: Maps ``(B, 1, 28, 28)`` float images to ``(B, 10)`` logits; already on the device
@@ -134,7 +139,8 @@ def train_classifier(
             images ``(B, 1, 28, 28)`` in [0, 1] (after ``augment``, before standardising);
             ``g`` is the batch sampler's generator. The ``augment`` assignment passes the
             student's pipeline here.
-        optimizer: ``"sgd"`` or ``"adamw"``.
+        optimizer: ``"sgd"``, ``"adamw"``, or a factory called as
+            ``optimizer(model.parameters(), lr=lr, weight_decay=weight_decay)``.
         on_step: Called as ``on_step(step, steps)`` after each step (1-based).
 
     Returns:
@@ -142,7 +148,7 @@ def train_classifier(
 
     Raises:
         FloatingPointError: the loss became NaN or infinite.
-        ValueError: ``optimizer`` is neither ``"sgd"`` nor ``"adamw"``.
+        ValueError: ``optimizer`` is a string other than ``"sgd"`` and ``"adamw"``.
     """
     device = data.train_images.device
     generator = torch.Generator(device=device).manual_seed(seed)
@@ -153,11 +159,18 @@ def train_classifier(
         )
     elif optimizer == "adamw":
         step_rule = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=weight_decay)
+    elif callable(optimizer):
+        step_rule = optimizer(model.parameters(), lr=lr, weight_decay=weight_decay)
     else:
         raise ValueError(f"unknown optimizer {optimizer!r}: use 'sgd' or 'adamw'")
     schedule: torch.optim.lr_scheduler.LRScheduler = (
         torch.optim.lr_scheduler.OneCycleLR(
-            step_rule, max_lr=lr, total_steps=steps, pct_start=0.2, anneal_strategy="cos"
+            step_rule,
+            max_lr=lr,
+            total_steps=steps,
+            pct_start=0.2,
+            anneal_strategy="cos",
+            cycle_momentum=isinstance(optimizer, str),
         )
         if steps >= MIN_SCHEDULED_STEPS
         else torch.optim.lr_scheduler.ConstantLR(step_rule, factor=1.0)

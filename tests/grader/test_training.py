@@ -118,6 +118,30 @@ def test_optimizers_take_different_steps() -> None:
     assert not torch.equal(weights[0], weights[1])
 
 
+def test_an_optimizer_factory_is_built_and_scheduled() -> None:
+    """A factory (the optim assignment's student AdamW) gets the parameters, lr and weight
+    decay; the one-cycle schedule drives its lr and leaves its betas alone."""
+    made: list[torch.optim.Optimizer] = []
+    lrs: list[float] = []
+
+    def make(params: object, lr: float, weight_decay: float) -> torch.optim.Optimizer:
+        optimizer = torch.optim.AdamW(params, lr=lr, weight_decay=weight_decay)  # type: ignore[arg-type]
+        made.append(optimizer)
+        return optimizer
+
+    torch.manual_seed(0)
+    model = nn.Sequential(nn.Flatten(), nn.Linear(784, 10))
+    train_classifier(
+        model, _data(), steps=20, batch_size=8, lr=0.01, weight_decay=0.05, optimizer=make,
+        on_step=lambda s, t: lrs.append(made[0].param_groups[0]["lr"]),
+    )  # fmt: skip
+    (optimizer,) = made
+    group = optimizer.param_groups[0]
+    assert group["params"] == list(model.parameters())
+    assert (group["weight_decay"], group["betas"]) == (0.05, (0.9, 0.999))
+    assert max(lrs) == pytest.approx(0.01) and lrs[0] < 0.01 / 2 and lrs[-1] < 0.01 / 100
+
+
 def test_unknown_optimizer() -> None:
     model = nn.Sequential(nn.Flatten(), nn.Linear(784, 10))
     with pytest.raises(ValueError) as info:
