@@ -30,6 +30,7 @@ COMMAND_MODULES: dict[str, str] = {
     "data": "course.commands.grade",
     "aae": "course.commands.aae",
     "augment": "course.commands.augment",
+    "optim": "course.commands.optim",
     "log": "course.commands.study",
     "start": "course.commands.timer",
     "stop": "course.commands.timer",

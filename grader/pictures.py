@@ -6,15 +6,17 @@ values clipped to [0, 1] (NaN as 0) and rounded to 0..255, mode ``L``. :func:`gr
 ``course aae samples``' picture (prior samples, a blank row, test images above their
 reconstructions) and :func:`preview_image` ``course augment preview``'s (test images above the
 same images after the student's pipeline); :func:`grid_size` and :func:`preview_size` give
-their sizes without drawing.
+their sizes without drawing. :func:`race_image` is ``course optim race``'s: the optimizers'
+paths over the contours of the Rosenbrock function, drawn with matplotlib.
 
-Only the children (:mod:`grader.sample_child`, :mod:`grader.preview_child`) and tests import
-this module; torch, numpy and PIL are imported inside the functions that draw.
+Only the children (:mod:`grader.sample_child`, :mod:`grader.preview_child`,
+:mod:`grader.race_child`) and tests import this module; torch, numpy, PIL and matplotlib are
+imported inside the functions that draw.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -288,3 +290,77 @@ def preview_image(
     if out_shape[2:] != (TILE, TILE):
         tiles = F.interpolate(tiles, size=(TILE, TILE), mode="nearest")
     return grid_rows(paired_rows(originals, tiles, columns), scale=scale, gap=gap, columns=columns)
+
+
+RACE_BOX = ((-2.0, 2.0), (-1.0, 3.0))
+"""``((x_min, x_max), (y_min, y_max))`` of :func:`race_image`'s view."""
+RACE_COLORS = ("#d62728", "#1f77b4", "#2ca02c", "#9467bd", "#ff7f0e")
+"""Colours of the paths, in order (matplotlib's tab10 red, blue, green, ...)."""
+
+
+def race_image(
+    paths: Mapping[str, Sequence[tuple[float, float]]],
+    start: tuple[float, float],
+    minimum: tuple[float, float],
+    size: tuple[int, int] = (720, 600),
+) -> Image.Image:
+    """Optimizers' paths over the contours of the Rosenbrock function, as one RGB picture.
+
+    Contours are of ``log10(1 + f)``, ``f(x, y) = (1 - x)^2 + 100 (y - x^2)^2``, over
+    :data:`RACE_BOX`; each path is a line of its colour with a dot where it ended (the first
+    path thinnest and on top), the start a black circle, the minimum a black star; the legend
+    names each path and where it ended. Points outside the view are drawn clipped at its edge.
+
+    Args:
+        paths: Legend label to the points visited, ``(x, y)`` from the start on (at least
+            one each).
+        start: Where every path begins.
+        minimum: The function's minimum, ``(1, 1)``.
+        size: ``(width, height)`` in pixels.
+
+    Raises:
+        ValueError: a path has no points, or there are more paths than :data:`RACE_COLORS`.
+    """
+    import io
+
+    import numpy as np
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+    from PIL import Image
+
+    if len(paths) > len(RACE_COLORS):
+        raise ValueError(f"at most {len(RACE_COLORS)} paths, got {len(paths)}")
+    (x0, x1), (y0, y1) = RACE_BOX
+    dpi = 100
+    figure = Figure(figsize=(size[0] / dpi, size[1] / dpi), dpi=dpi)
+    FigureCanvasAgg(figure)
+    axes = figure.add_subplot()
+    xs, ys = np.meshgrid(np.linspace(x0, x1, 400), np.linspace(y0, y1, 400))
+    values = np.log10(1 + (1 - xs) ** 2 + 100 * (ys - xs**2) ** 2)
+    axes.contourf(xs, ys, values, levels=30, cmap="Greys", alpha=0.55)
+    axes.contour(xs, ys, values, levels=15, colors="0.45", linewidths=0.5)
+    # drawn last to first, each thinner than the one under it: paths that share the valley
+    # floor stay visible
+    drawn = list(zip(paths.items(), RACE_COLORS, strict=False))
+    for order, ((label, points), color) in enumerate(reversed(drawn)):
+        if not points:
+            raise ValueError(f"path {label!r} has no points")
+        track = np.clip(np.asarray(points, dtype=float), [x0, y0], [x1, y1])
+        x, y = track[-1]
+        axes.plot(
+            track[:, 0], track[:, 1], color=color, linewidth=1.2 + 1.6 * (len(drawn) - 1 - order),
+            label=f"{label}, ends at ({points[-1][0]:.3f}, {points[-1][1]:.3f})",
+        )  # fmt: skip
+        axes.plot([x], [y], "o", color=color, markersize=5)
+    axes.plot([start[0]], [start[1]], "o", color="black", markersize=7, fillstyle="none")
+    axes.plot([minimum[0]], [minimum[1]], "*", color="black", markersize=12)
+    axes.set(xlim=(x0, x1), ylim=(y0, y1), xlabel="x", ylabel="y")
+    axes.set_title(f"Rosenbrock from ({start[0]:g}, {start[1]:g}) to the minimum at (1, 1)")
+    handles, labels = axes.get_legend_handles_labels()
+    axes.legend(handles[::-1], labels[::-1], loc="lower left", fontsize=8, framealpha=0.9)
+    figure.tight_layout()
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", dpi=dpi)
+    buffer.seek(0)
+    with Image.open(buffer) as picture:
+        return picture.convert("RGB")

@@ -83,7 +83,7 @@ def assert_no_forbidden(
 
 def assert_trains(
     model: nn.Module, data: Any, profile: Any, progress: Any, *, seed: int = 0,
-    measure: Any = None,
+    measure: Any = None, **options: Any,
 ) -> None:  # fmt: skip
     """Train ``model`` on the profile's budget and fail below its accuracy threshold.
 
@@ -96,10 +96,12 @@ def assert_trains(
         progress: The plugin's ``progress`` fixture.
         seed: Seeds the batch order (the plugin's ``seed`` fixture).
         measure: The plugin's ``measure`` fixture; it is given the accuracy.
+        **options: Further :func:`grader.training.train_classifier` options, over the
+            profile's (``optimizer=submission.AdamW``).
     """
     result = train_classifier(
         model, data, steps=profile.steps, batch_size=profile.batch_size, lr=profile.lr,
-        seed=seed, on_step=progress, **training_options(profile.params),
+        seed=seed, on_step=progress, **{**training_options(profile.params), **options},
     )  # fmt: skip
     accuracy = evaluate(model, data.test_images, data.test_labels)
     if measure is not None:

@@ -142,7 +142,7 @@ def test_unknown_assignment(runner: CliRunner, outside: Path) -> None:
     assert result.exit_code == 2
     assert result.stdout == ""
     assert result.stderr == (
-        "Error: unknown assignment: nosuch. choose one of: aae, augment, lstm, resnet, vit\n"
+        "Error: unknown assignment: nosuch. choose one of: aae, augment, lstm, optim, resnet, vit\n"
     )
 
 
@@ -224,6 +224,8 @@ def test_init(runner: CliRunner, tmp_path: Path) -> None:
         "  created augment/README.md",
         "  created lstm/lstm.py",
         "  created lstm/README.md",
+        "  created optim/optim.py",
+        "  created optim/README.md",
         "  created resnet/resnet.py",
         "  created resnet/README.md",
         "  created vit/vit.py",
@@ -250,6 +252,8 @@ def test_init_again_keeps_files(runner: CliRunner, tmp_path: Path) -> None:
         "  kept    augment/README.md (already there, not touched)",
         "  kept    lstm/lstm.py (already there, not touched)",
         "  kept    lstm/README.md (already there, not touched)",
+        "  kept    optim/optim.py (already there, not touched)",
+        "  kept    optim/README.md (already there, not touched)",
         "  kept    resnet/resnet.py (already there, not touched)",
         "  kept    resnet/README.md (already there, not touched)",
         "  kept    vit/vit.py (already there, not touched)",

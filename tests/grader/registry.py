@@ -26,6 +26,7 @@ from tests.grader import (
     aae_variants,
     augment_variants,
     lstm_variants,
+    optim_variants,
     resnet_variants,
     vit_variants,
 )
@@ -873,7 +874,182 @@ AUGMENT = Suite(
 )
 
 
-SUITES: dict[str, Suite] = {suite.name: suite for suite in (RESNET, LSTM, VIT, AAE, AUGMENT)}
+# --- optim ------------------------------------------------------------------------------------
+
+_OPTIM_ALL_CHECKS = [
+    "is_an_optimizer",
+    "sgd_matches_torch",
+    "adam_matches_torch",
+    "adamw_matches_torch",
+    "param_groups",
+    "state_dict_round_trip",
+    "parameter_without_gradient_untouched",
+    "lr_scheduler_drives_it",
+    "cosine_warmup",
+    "rosenbrock_race",
+    "no_forbidden_api",
+    "accuracy",
+]
+
+# Every check that steps Adam (and, through the shared update, AdamW) against torch's.
+_OPTIM_ADAM_RULE = {
+    "adam_matches_torch": "failed",
+    "adamw_matches_torch": "failed",
+    "param_groups": "failed",
+    "state_dict_round_trip": "failed",
+    "parameter_without_gradient_untouched": "failed",
+    "lr_scheduler_drives_it": "failed",
+}
+_OPTIM_ADAMW_DECAY = {
+    "adamw_matches_torch": "failed",
+    "param_groups": "failed",
+    "state_dict_round_trip": "failed",
+    "parameter_without_gradient_untouched": "failed",
+    "lr_scheduler_drives_it": "failed",
+}
+
+# What each wrong variant must fail (every other check must pass).
+_OPTIM_EXPECTED: dict[str, dict[str, str]] = {
+    "sgd_dampened_first_step": {"sgd_matches_torch": "failed"},
+    "sgd_nesterov_ignored": {"sgd_matches_torch": "failed", "state_dict_round_trip": "failed"},
+    "sgd_decay_after_momentum": {
+        "sgd_matches_torch": "failed",
+        "param_groups": "failed",
+        "parameter_without_gradient_untouched": "failed",
+    },
+    "sgd_lr_from_defaults": {"param_groups": "failed", "lr_scheduler_drives_it": "failed"},
+    "adam_no_bias_correction": _OPTIM_ADAM_RULE,
+    "adam_eps_inside_sqrt": _OPTIM_ADAM_RULE,
+    "adam_efficient_eps": _OPTIM_ADAM_RULE,
+    "adam_float32_step": _OPTIM_ADAM_RULE,
+    "amsgrad_max_of_corrected": {
+        "adam_matches_torch": "failed",
+        "adamw_matches_torch": "failed",
+        "param_groups": "failed",
+        "state_dict_round_trip": "failed",
+    },
+    "adamw_as_l2": _OPTIM_ADAMW_DECAY,
+    "adamw_decay_without_lr": _OPTIM_ADAMW_DECAY,
+    "adam_state_outside_state": {"state_dict_round_trip": "failed"},
+    "adam_steps_without_grad": {"parameter_without_gradient_untouched": "failed"},
+    "cosine_warmup_off_by_one": {"cosine_warmup": "failed"},
+    "cosine_over_total": {"cosine_warmup": "failed"},
+    "cosine_rises_again": {"cosine_warmup": "failed"},
+}
+
+_OPTIM_MESSAGES: dict[str, tuple[str, str]] = {
+    "sgd_dampened_first_step": (
+        "sgd_matches_torch",
+        "SGD(lr=0.05, momentum=0.9, dampening=0.5): after step 1 of 200 the parameters differ "
+        "from torch.optim.SGD's (relative error 2.4e-03, at most 1e-10 allowed)",
+    ),
+    "adam_steps_without_grad": (
+        "parameter_without_gradient_untouched",
+        "Adam(lr=0.05, weight_decay=0.1): the bias, which has no gradient (.grad is None) in "
+        "steps 1 to 20, changed at step 1",
+    ),
+    "adam_state_outside_state": (
+        "state_dict_round_trip",
+        "Adam(lr=0.05, amsgrad=True) saved after step 100 and loaded into a new one: after step "
+        "101 of 200 the parameters differ from torch.optim.Adam's (relative error 1.7e-02, at "
+        "most 1e-10 allowed)",
+    ),
+    "cosine_warmup_off_by_one": (
+        "cosine_warmup",
+        "cosine_warmup(0, total=110, warmup=10) is 0.1, expected 0",
+    ),
+}
+
+_OPTIM_SUBCLASSED = (
+    "Adam is or derives from torch.optim.adam.Adam: derive from torch.optim.Optimizer and "
+    "write the update yourself"
+)
+
+# SGD that hands its work to torch's, reached by a name built at run time: the static check
+# cannot see it, the run-time guard refuses the update function torch's SGD runs.
+_OPTIM_SGD_AT_RUN_TIME = """
+
+class SGD(Optimizer):
+    def __init__(self, params, lr, momentum=0.0, dampening=0.0, weight_decay=0.0, nesterov=False):
+        defaults = dict(lr=lr, momentum=momentum, dampening=dampening, weight_decay=weight_decay, nesterov=nesterov)
+        super().__init__(params, defaults)
+        self.inner = getattr(torch.optim, "S" + "GD")(self.param_groups)
+
+    def step(self, closure=None):
+        return self.inner.step(closure)
+"""
+
+
+def _optim_skeleton(report: GradeReport, submission: Path, spec: AssignmentSpec) -> None:
+    expected = skeleton_message("SGD.__init__", "__init__")(submission)
+    assert report.checks[0].message == expected
+
+
+def _optim_subclassed(report: GradeReport, submission: Path, spec: AssignmentSpec) -> None:
+    assert message(report, "adam_matches_torch") == _OPTIM_SUBCLASSED
+    lines = submission.read_text(encoding="utf-8").count("\n")
+    assert message(report, "no_forbidden_api") == (
+        f"line {lines - 1} uses torch.optim.Adam, which is not allowed (torch.optim.Adam*)"
+    )
+
+
+def _optim_sgd_at_run_time(report: GradeReport, submission: Path, spec: AssignmentSpec) -> None:
+    line = line_of(submission, "        return self.inner.step(closure)")
+    assert message(report, "no_forbidden_api") == (
+        "SGD: your code called torch.optim.sgd.sgd (what torch.optim.SGD runs), which this "
+        f"assignment forbids: write the computation yourself (line {line})"
+    )
+
+
+OPTIM = Suite(
+    name="optim",
+    checks=_OPTIM_ALL_CHECKS,
+    training=["accuracy"],
+    wrong=optim_variants.WRONG,
+    correct=optim_variants.CORRECT,
+    expected=_OPTIM_EXPECTED,
+    messages=_OPTIM_MESSAGES,
+    # decaying by the whole weight_decay each step shrinks the MLP's weights 1 % a step:
+    trained={"adamw_decay_without_lr": {"accuracy": "failed"}},
+    verify_trained={
+        "adamw_decay_without_lr": training_message("test accuracy 0.", "at least 0.82 is needed")
+    },
+    skeleton=_optim_skeleton,
+    skeleton_training={"accuracy": "error"},
+    extras={
+        "subclasses_torch_adam": Extra(
+            appended("\n\nclass Adam(torch.optim.Adam):\n    pass\n"),
+            {
+                "is_an_optimizer": "failed",
+                "adam_matches_torch": "failed",
+                "param_groups": "failed",
+                "state_dict_round_trip": "failed",
+                "parameter_without_gradient_untouched": "failed",
+                "lr_scheduler_drives_it": "failed",
+                "rosenbrock_race": "failed",
+                "no_forbidden_api": "failed",
+            },
+            _optim_subclassed,
+        ),
+        "sgd_built_at_run_time": Extra(
+            appended(_OPTIM_SGD_AT_RUN_TIME),
+            {
+                "is_an_optimizer": "error",
+                "sgd_matches_torch": "error",
+                "param_groups": "error",
+                "state_dict_round_trip": "error",
+                "parameter_without_gradient_untouched": "error",
+                "lr_scheduler_drives_it": "error",
+                "no_forbidden_api": "failed",
+            },
+            _optim_sgd_at_run_time,
+        ),
+    },
+    training_cost=3,
+)
+
+
+SUITES: dict[str, Suite] = {suite.name: suite for suite in (RESNET, LSTM, VIT, AAE, AUGMENT, OPTIM)}
 """Every assignment's suite, by name."""
 
 __all__ = ["SUITES", "Extra", "Suite", "Verify", "failing"]

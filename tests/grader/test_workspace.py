@@ -21,7 +21,7 @@ from grader.workspace import (
 CONFIG_TEXT = (
     "# course workspace: `course grade NAME` run in here grades NAME/<file>.\n"
     "# database: course.db   # optional: keep the tracker database here instead\n"
-    "assignments: [aae, augment, lstm, resnet, vit]\n"
+    "assignments: [aae, augment, lstm, optim, resnet, vit]\n"
 )
 ASSIGNMENT_FILES = [
     "aae/aae.py",
@@ -30,6 +30,8 @@ ASSIGNMENT_FILES = [
     "augment/README.md",
     "lstm/lstm.py",
     "lstm/README.md",
+    "optim/optim.py",
+    "optim/README.md",
     "resnet/resnet.py",
     "resnet/README.md",
     "vit/vit.py",
@@ -64,6 +66,9 @@ def test_init_creates_the_workspace(tmp_path: Path, resnet: AssignmentSpec) -> N
             "lstm",
             "lstm/README.md",
             "lstm/lstm.py",
+            "optim",
+            "optim/README.md",
+            "optim/optim.py",
             "resnet",
             "resnet/README.md",
             "resnet/resnet.py",
@@ -96,6 +101,8 @@ def test_init_again_keeps_the_students_files(tmp_path: Path, resnet: AssignmentS
         "augment/README.md",
         "lstm/lstm.py",
         "lstm/README.md",
+        "optim/optim.py",
+        "optim/README.md",
         "resnet/resnet.py",
         "vit/vit.py",
         "vit/README.md",
@@ -116,6 +123,8 @@ def test_init_adds_an_assignment_published_after_the_workspace_was_made(tmp_path
         "aae/README.md",
         "augment/augment.py",
         "augment/README.md",
+        "optim/optim.py",
+        "optim/README.md",
         "resnet/resnet.py",
         "resnet/README.md",
         "vit/vit.py",

@@ -1,0 +1,58 @@
+"""`course optim race` end to end through click: the real child process, 50 steps a runner."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from PIL import Image
+
+from course.cli import cli
+
+
+@pytest.fixture
+def outside(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A current directory that no workspace holds."""
+    folder = tmp_path / "elsewhere"
+    folder.mkdir()
+    monkeypatch.chdir(folder)
+    return folder
+
+
+def test_race_with_the_solution(runner: CliRunner, outside: Path, tmp_path: Path) -> None:
+    out = tmp_path / "race.png"
+    result = runner.invoke(cli, ["optim", "race", "--solution", "--steps", "50", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert lines[0] == f"Wrote {out}: 3 optimizers, 50 steps each, on Rosenbrock from (-1.5, 2)"
+    assert [line.split(": ")[0] for line in lines[1:]] == [
+        "  SGD, SGD(lr=0.001)",
+        "  momentum, SGD(lr=0.001, momentum=0.9)",
+        "  Adam, Adam(lr=0.02)",
+    ]
+    assert all(": not within 0.01 of (1, 1); ends at (" in line for line in lines[1:])
+    with Image.open(out) as image:
+        assert (image.format, image.size) == ("PNG", (720, 600))
+
+
+def test_race_with_the_skeleton_exits_1(runner: CliRunner, outside: Path, tmp_path: Path) -> None:
+    out = tmp_path / "race.png"
+    result = runner.invoke(cli, ["optim", "race", "--steps", "5", "--out", str(out)])
+    assert result.exit_code == 2  # outside a workspace and no --submission: bad usage
+    assert result.stderr.startswith("Error: ")
+    skeleton = Path(__file__).parents[2] / "assignments" / "optim" / "optim.py"
+    result = runner.invoke(
+        cli, ["optim", "race", "--submission", str(skeleton), "--steps", "5", "--out", str(out)]
+    )
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert result.stderr.startswith("Error: not implemented yet: SGD.__init__: ")
+    assert not out.exists()
+
+
+def test_race_steps_must_be_in_range(runner: CliRunner, outside: Path) -> None:
+    for steps in ("0", "100001"):
+        result = runner.invoke(cli, ["optim", "race", "--solution", "--steps", steps])
+        assert result.exit_code == 2
+        assert "Invalid value for '--steps'" in result.stderr
