@@ -176,6 +176,38 @@ WRONG: dict[str, Edits] = {
             "                denominator = v.sqrt() / (1 - beta2**t).sqrt() + eps\n",
         ),
     ],
+    "sgd_closure_without_grad": [
+        _header(
+            "WRONG ON PURPOSE (grader test fixture): SGD calls the closure under step's no_grad, so its backward cannot run."
+        ),
+        (
+            "        loss = None\n        if closure is not None:\n            with torch.enable_grad():\n                loss = closure()\n        for group in self.param_groups:\n            lr, momentum",
+            "        loss = None\n        if closure is not None:  # BUG: needs torch.enable_grad()\n            loss = closure()\n        for group in self.param_groups:\n            lr, momentum",
+        ),
+    ],
+    "adam_decay_decoupled": [
+        _header(
+            "WRONG ON PURPOSE (grader test fixture): Adam decays the weights like AdamW instead of adding L2 to the gradient."
+        ),
+        ("    decoupled = False\n", "    decoupled = True  # BUG: Adam's weight decay is L2\n"),
+    ],
+    "cosine_warmup_accepts_anything": [
+        _header(
+            "WRONG ON PURPOSE (grader test fixture): cosine_warmup does not check its arguments."
+        ),
+        (
+            '    if total <= 0:\n        raise ValueError(f"total must be positive, got {total}")\n',
+            "",
+        ),
+        (
+            '    if step < 0:\n        raise ValueError(f"step must be >= 0, got {step}")\n',
+            "",
+        ),
+        (
+            "    if not 0 <= warmup < total:\n",
+            "    if warmup >= total > 0:\n",
+        ),
+    ],
     "cosine_warmup_off_by_one": [
         _header(
             "WRONG ON PURPOSE (grader test fixture): the warm-up starts at 1 / warmup instead of 0."
