@@ -74,6 +74,12 @@ demo: setup
 	cd $(DEMO)/ws && $(DEMO_ENV) $(COURSE) grade augment --solution
 	@echo; echo "== course augment preview --solution: test images before and after the pipeline"
 	cd $(DEMO)/ws && $(DEMO_ENV) $(COURSE) augment preview --solution --out $(DEMO)/augment_preview.png
+	@echo; echo "== course grade cnn --solution: convolution by im2col, checked against F.conv2d (full marks)"
+	cd $(DEMO)/ws && $(DEMO_ENV) $(COURSE) grade cnn --solution
+	@echo; echo "== course grade optim --solution: SGD, Adam and AdamW step by step against torch.optim (full marks)"
+	cd $(DEMO)/ws && $(DEMO_ENV) $(COURSE) grade optim --solution
+	@echo; echo "== course optim race --solution: SGD, momentum and Adam on Rosenbrock, drawn to .demo/race.png"
+	cd $(DEMO)/ws && $(DEMO_ENV) $(COURSE) optim race --solution --out $(DEMO)/race.png
 	@echo; echo "== the tracker: time, a timer, a retro, coding-test problems, goals, questions"
 	$(DEMO_ENV) $(COURSE) log --hours 2 --topic CNN --note "ResNet: why the shortcut helps"
 	$(DEMO_ENV) $(COURSE) log --minutes 90 --topic RNN --date yesterday

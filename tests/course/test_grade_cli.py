@@ -142,7 +142,8 @@ def test_unknown_assignment(runner: CliRunner, outside: Path) -> None:
     assert result.exit_code == 2
     assert result.stdout == ""
     assert result.stderr == (
-        "Error: unknown assignment: nosuch. choose one of: aae, augment, lstm, optim, resnet, vit\n"
+        "Error: unknown assignment: nosuch. choose one of: aae, augment, cnn, lstm, optim, "
+        "resnet, vit\n"
     )
 
 
@@ -222,6 +223,8 @@ def test_init(runner: CliRunner, tmp_path: Path) -> None:
         "  created aae/README.md",
         "  created augment/augment.py",
         "  created augment/README.md",
+        "  created cnn/cnn.py",
+        "  created cnn/README.md",
         "  created lstm/lstm.py",
         "  created lstm/README.md",
         "  created optim/optim.py",
@@ -250,6 +253,8 @@ def test_init_again_keeps_files(runner: CliRunner, tmp_path: Path) -> None:
         "  kept    aae/README.md (already there, not touched)",
         "  kept    augment/augment.py (already there, not touched)",
         "  kept    augment/README.md (already there, not touched)",
+        "  kept    cnn/cnn.py (already there, not touched)",
+        "  kept    cnn/README.md (already there, not touched)",
         "  kept    lstm/lstm.py (already there, not touched)",
         "  kept    lstm/README.md (already there, not touched)",
         "  kept    optim/optim.py (already there, not touched)",

@@ -70,7 +70,7 @@ def test_every_assignment_by_default(runner: CliRunner, monkeypatch: pytest.Monk
     result = runner.invoke(cli, ["verify", "--sandbox", "none"])
     assert result.exit_code == 0, result.output
     assert [line.split(":")[0] for line in result.stderr.splitlines()] == [
-        "aae", "augment", "lstm", "optim", "resnet", "vit",
+        "aae", "augment", "cnn", "lstm", "optim", "resnet", "vit",
     ]  # fmt: skip
 
 

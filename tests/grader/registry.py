@@ -25,6 +25,7 @@ from grader.spec import AssignmentSpec
 from tests.grader import (
     aae_variants,
     augment_variants,
+    cnn_variants,
     lstm_variants,
     optim_variants,
     resnet_variants,
@@ -1055,7 +1056,230 @@ OPTIM = Suite(
 )
 
 
-SUITES: dict[str, Suite] = {suite.name: suite for suite in (RESNET, LSTM, VIT, AAE, AUGMENT, OPTIM)}
+# --- cnn --------------------------------------------------------------------------------------
+
+_CNN_ALL_CHECKS = [
+    "output_size_formula",
+    "invalid_arguments",
+    "parameter_count_formula",
+    "receptive_field",
+    "two_3x3_vs_5x5",
+    "conv2d_matches_torch",
+    "conv2d_gradients",
+    "max_pool2d_matches_torch",
+    "gradcheck",
+    "modules_like_torch",
+    "initialisation",
+    "vgg_block",
+    "inception_block",
+    "network_counts",
+    "no_forbidden_api",
+    "accuracy",
+]
+
+# A wrong conv2d shows in every check that compares a convolution by value.
+_CNN_CONV_VALUES = {
+    "conv2d_matches_torch": "failed",
+    "conv2d_gradients": "failed",
+    "modules_like_torch": "failed",
+    "vgg_block": "failed",
+    "inception_block": "failed",
+}
+
+_CNN_FORBIDDEN = (
+    "your code called torch.nn.functional.conv2d (what torch.nn.Conv2d runs), which this "
+    "assignment forbids: write the computation yourself"
+)
+
+# What each wrong variant must fail among the checks that do not train (every other one must
+# pass). conv2d and max_pool2d size their output with the student's conv_output_size, so its
+# bugs also break the reshapes there (errors).
+_CNN_EXPECTED: dict[str, dict[str, str]] = {
+    "output_size_no_dilation": {
+        "output_size_formula": "failed",
+        "invalid_arguments": "failed",
+        "conv2d_matches_torch": "error",
+        "conv2d_gradients": "error",
+        "gradcheck": "error",
+        "modules_like_torch": "error",
+    },
+    "output_size_ceil": {
+        "output_size_formula": "failed",
+        "conv2d_matches_torch": "error",
+        "conv2d_gradients": "error",
+        "max_pool2d_matches_torch": "error",
+        "gradcheck": "error",
+        "modules_like_torch": "error",
+        "network_counts": "error",
+        "no_forbidden_api": "error",
+    },
+    "bias_per_kernel_position": {"parameter_count_formula": "failed", "two_3x3_vs_5x5": "failed"},
+    "groups_ignored_in_count": {"parameter_count_formula": "failed"},
+    "groups_not_validated": {"invalid_arguments": "failed"},
+    "receptive_field_ignores_stride": {"receptive_field": "failed"},
+    "kernel_flipped": _CNN_CONV_VALUES,
+    "weight_channels_last": _CNN_CONV_VALUES,
+    "padding_one_side": _CNN_CONV_VALUES,
+    "groups_interleaved": {
+        "conv2d_matches_torch": "failed",
+        "conv2d_gradients": "failed",
+        "modules_like_torch": "failed",
+    },
+    "conv2d_detached_input": {"conv2d_gradients": "failed", "gradcheck": "failed"},
+    "pool_zero_padding": {
+        "max_pool2d_matches_torch": "failed",
+        "modules_like_torch": "failed",
+        "inception_block": "failed",
+    },
+    # non-square padding: F.pad's result no longer has the shape the reshape expects
+    "pool_pad_order_swapped": {"max_pool2d_matches_torch": "error", "modules_like_torch": "error"},
+    "pool_stride_default_one": {"max_pool2d_matches_torch": "failed"},
+    "weight_named_weights": {
+        "modules_like_torch": "failed",
+        "initialisation": "failed",
+        "vgg_block": "failed",
+        "inception_block": "failed",
+    },
+    "init_randn": {"initialisation": "failed"},
+    "init_kaiming_default_a": {"initialisation": "failed"},
+    "vgg_block_missing_conv": {"vgg_block": "failed", "network_counts": "failed"},
+    "inception_wrong_order": {"inception_block": "failed"},
+    "inception_no_relu_after_reduce": {"inception_block": "failed"},
+    "alexnet_paper_channels": {"network_counts": "failed"},
+    "vgg_classifier_1024": {"network_counts": "failed"},
+    "hidden_f_conv2d": {
+        "conv2d_matches_torch": "error",
+        "conv2d_gradients": "error",
+        "gradcheck": "error",
+        "modules_like_torch": "error",
+        "vgg_block": "error",
+        "inception_block": "error",
+        "network_counts": "error",
+        "no_forbidden_api": "failed",
+    },
+}
+
+_CNN_MESSAGES: dict[str, tuple[str, str]] = {
+    "output_size_no_dilation": (
+        "output_size_formula",
+        "conv_output_size(1, 2, stride=1, padding=1, dilation=2) returned 2; F.conv2d's output "
+        "has size 1",
+    ),
+    "output_size_ceil": (
+        "output_size_formula",
+        "conv_output_size(1, 1, stride=3, padding=1, dilation=1) returned 2; F.conv2d's output "
+        "has size 1",
+    ),
+    "bias_per_kernel_position": (
+        "parameter_count_formula",
+        "conv_parameters(3, 6, 5) returned 600; 5 * 5 * 3 * 6 + 6 = 456",
+    ),
+    "groups_not_validated": (
+        "invalid_arguments",
+        "conv_parameters(6, 4, 3, groups=4) should raise ValueError naming groups; it returned 40",
+    ),
+    "receptive_field_ignores_stride": (
+        "receptive_field",
+        "receptive_field([(3, 2), (3, 1)]) returned 5, expected 7",
+    ),
+    "kernel_flipped": (
+        "conv2d_matches_torch",
+        "conv2d(x (2, 3, 9, 8), weight (4, 3, 3, 3), bias=b, padding=1) differs from F.conv2d's "
+        "(relative error 1.0e+00, at most 1e-10 allowed)",
+    ),
+    "conv2d_detached_input": (
+        "conv2d_gradients",
+        "conv2d(x (2, 3, 9, 8), weight (4, 3, 3, 3), bias=b, padding=1): no gradient reaches x "
+        "(detached, or .data?)",
+    ),
+    "pool_stride_default_one": (
+        "max_pool2d_matches_torch",
+        "max_pool2d(x (2, 3, 8, 8), kernel_size=2) has shape (2, 3, 7, 7), expected (2, 3, 4, 4)",
+    ),
+    "weight_named_weights": (
+        "modules_like_torch",
+        "Conv2d(3, 8, 3)'s parameters are {'weights': (8, 3, 3, 3), 'bias': (8,)}; torch's are "
+        "{'weight': (8, 3, 3, 3), 'bias': (8,)}",
+    ),
+    "vgg_block_missing_conv": (
+        "vgg_block",
+        "vgg_block(3, 8, 2) holds 1 of your Conv2d and 1 of your MaxPool2d, expected 2 and 1",
+    ),
+    "inception_wrong_order": (
+        "inception_block",
+        "InceptionBlock(6, 2, 3, 4, 2, 3, 2): the branches are concatenated as branch1 (1x1), "
+        "branch5 (5x5), branch3 (3x3), pool_proj; the order is branch1 (1x1), branch3 (3x3), "
+        "branch5 (5x5), pool_proj",
+    ),
+    "alexnet_paper_channels": (
+        "network_counts",
+        "AlexNet() has 62,378,344 parameters, expected 61,100,840 (torchvision's)",
+    ),
+}
+
+
+def _cnn_skeleton(report: GradeReport, submission: Path, spec: AssignmentSpec) -> None:
+    size = skeleton_message("conv_output_size", "conv_output_size")(submission)
+    conv = skeleton_message("Conv2d.__init__", "__init__")(submission)
+    assert message(report, "output_size_formula") == size
+    assert message(report, "initialisation") == conv
+    assert message(report, "no_forbidden_api") == skeleton_message("conv2d", "conv2d")(submission)
+
+
+def _cnn_skeleton_training(report: GradeReport, submission: Path, spec: AssignmentSpec) -> None:
+    expected = skeleton_message("Conv2d.__init__", "__init__")(submission)
+    assert message(report, "accuracy") == expected
+
+
+def _cnn_run_time_forbidden(report: GradeReport, submission: Path, spec: AssignmentSpec) -> None:
+    line = line_of(submission, "return builtin(x, weight, bias")
+    assert message(report, "conv2d_matches_torch") == (
+        f"{_CNN_FORBIDDEN} (cnn.py, line {line}, in conv2d)"
+    )
+    assert message(report, "no_forbidden_api") == f"conv2d: {_CNN_FORBIDDEN} (line {line})"
+
+
+def _cnn_static_forbidden(report: GradeReport, submission: Path, spec: AssignmentSpec) -> None:
+    lines = submission.read_text(encoding="utf-8").count("\n")
+    assert message(report, "no_forbidden_api") == (
+        f"line {lines - 1} uses torch.nn.Conv2d, which is not allowed (torch.nn.Conv*); line "
+        f"{lines} uses torch.nn.functional.max_pool2d, which is not allowed "
+        "(torch.nn.functional.*max_pool*)"
+    )
+
+
+CNN = Suite(
+    name="cnn",
+    checks=_CNN_ALL_CHECKS,
+    training=["accuracy"],
+    wrong=cnn_variants.WRONG,
+    correct=cnn_variants.CORRECT,
+    expected=_CNN_EXPECTED,
+    messages=_CNN_MESSAGES,
+    verify={"hidden_f_conv2d": _cnn_run_time_forbidden},
+    # N(0, 1) weights: the small CNN does not learn at all (0.099-0.100, docs/benchmarks.md)
+    trained={"init_randn": {"accuracy": "failed"}},
+    verify_trained={"init_randn": training_message("test accuracy 0.", "at least 0.84 is needed")},
+    skeleton=_cnn_skeleton,
+    skeleton_training={"accuracy": "error"},
+    verify_skeleton_training=_cnn_skeleton_training,
+    extras={
+        "forbidden_api_named": Extra(
+            appended(
+                "\n\ndef unused_shortcuts(x: torch.Tensor) -> torch.Tensor:\n"
+                "    y = nn.Conv2d(1, 1, 3)(x)\n    return F.max_pool2d(y, 2)\n"
+            ),
+            {"no_forbidden_api": "failed"},
+            _cnn_static_forbidden,
+        )
+    },
+    training_cost=15,
+)
+
+
+SUITES: dict[str, Suite] = {
+    suite.name: suite for suite in (RESNET, LSTM, VIT, AAE, AUGMENT, OPTIM, CNN)
+}
 """Every assignment's suite, by name."""
 
 __all__ = ["SUITES", "Extra", "Suite", "Verify", "failing"]

@@ -156,7 +156,7 @@ def test_load_lstm_fields() -> None:
 
 
 def test_list_assignments() -> None:
-    assert {"aae", "augment", "lstm", "optim", "resnet", "vit"} <= set(list_assignments())
+    assert {"aae", "augment", "cnn", "lstm", "optim", "resnet", "vit"} <= set(list_assignments())
     assert list_assignments() == sorted(list_assignments())
 
 
@@ -171,7 +171,7 @@ def test_list_assignments_of_a_root(tmp_path: Path) -> None:
 def test_unknown_assignment_names_the_known_ones(name: str) -> None:
     with pytest.raises(AssignmentError) as info:
         load_assignment(name)
-    known = "aae, augment, lstm, optim, resnet, vit"
+    known = "aae, augment, cnn, lstm, optim, resnet, vit"
     assert info.value.message == f"unknown assignment: {name}. choose one of: {known}"
     assert isinstance(info.value, UsageError)
     assert info.value.exit_code == 2

@@ -21,13 +21,15 @@ from grader.workspace import (
 CONFIG_TEXT = (
     "# course workspace: `course grade NAME` run in here grades NAME/<file>.\n"
     "# database: course.db   # optional: keep the tracker database here instead\n"
-    "assignments: [aae, augment, lstm, optim, resnet, vit]\n"
+    "assignments: [aae, augment, cnn, lstm, optim, resnet, vit]\n"
 )
 ASSIGNMENT_FILES = [
     "aae/aae.py",
     "aae/README.md",
     "augment/augment.py",
     "augment/README.md",
+    "cnn/cnn.py",
+    "cnn/README.md",
     "lstm/lstm.py",
     "lstm/README.md",
     "optim/optim.py",
@@ -62,6 +64,9 @@ def test_init_creates_the_workspace(tmp_path: Path, resnet: AssignmentSpec) -> N
             "augment",
             "augment/README.md",
             "augment/augment.py",
+            "cnn",
+            "cnn/README.md",
+            "cnn/cnn.py",
             "course.yaml",
             "lstm",
             "lstm/README.md",
@@ -99,6 +104,8 @@ def test_init_again_keeps_the_students_files(tmp_path: Path, resnet: AssignmentS
         "aae/README.md",
         "augment/augment.py",
         "augment/README.md",
+        "cnn/cnn.py",
+        "cnn/README.md",
         "lstm/lstm.py",
         "lstm/README.md",
         "optim/optim.py",
@@ -113,24 +120,32 @@ def test_init_again_keeps_the_students_files(tmp_path: Path, resnet: AssignmentS
 
 def test_init_adds_an_assignment_published_after_the_workspace_was_made(tmp_path: Path) -> None:
     init_workspace(tmp_path)
-    shutil.rmtree(tmp_path / "lstm")  # as made before the lstm assignment existed
+    for name in ("cnn", "optim"):  # as made before the cnn and optim assignments existed
+        shutil.rmtree(tmp_path / name)
     (tmp_path / "resnet" / "resnet.py").write_text("# my work\n", encoding="utf-8")
+    (tmp_path / "lstm" / "lstm.py").write_text("# half done\n", encoding="utf-8")
+    config = (tmp_path / CONFIG_NAME).read_bytes()
     result = init_workspace(tmp_path)
-    assert result.created == ["lstm/lstm.py", "lstm/README.md"]
+    assert result.created == ["cnn/cnn.py", "cnn/README.md", "optim/optim.py", "optim/README.md"]
     assert result.kept == [
         "course.yaml",
         "aae/aae.py",
         "aae/README.md",
         "augment/augment.py",
         "augment/README.md",
-        "optim/optim.py",
-        "optim/README.md",
+        "lstm/lstm.py",
+        "lstm/README.md",
         "resnet/resnet.py",
         "resnet/README.md",
         "vit/vit.py",
         "vit/README.md",
     ]
     assert (tmp_path / "resnet" / "resnet.py").read_text(encoding="utf-8") == "# my work\n"
+    assert (tmp_path / "lstm" / "lstm.py").read_text(encoding="utf-8") == "# half done\n"
+    assert (tmp_path / CONFIG_NAME).read_bytes() == config
+    for name in ("cnn", "optim"):
+        spec = load_assignment(name)
+        assert (tmp_path / name / spec.module).read_bytes() == spec.skeleton.read_bytes()
 
 
 def test_init_keeps_an_existing_config(tmp_path: Path) -> None:
