@@ -11,8 +11,9 @@ Besides the protocol's ``error`` event, the child reports (:mod:`grader.events`)
 
 - ``{"event": "stage", "name": "Adam(lr=0.02)"}``: a runner starts;
 - ``{"event": "progress", "step": s, "total": t}``: steps taken by all three together;
-- ``{"event": "done", "runners": [{"name", "x", "y", "value", "reached", "diverged"}, ...]}``:
-  the picture is written.
+- ``{"event": "done", "runners": [{"name", "describe", "x", "y", "value", "reached",
+  "diverged", "skipped"}, ...]}``: the picture is written; a skipped runner (its class still
+  the skeleton's) has only ``name``, ``describe`` and ``skipped``.
 
 This module imports nothing heavy: the suite and the child share :func:`rosenbrock` and
 :data:`RUNNERS` from it.
@@ -82,12 +83,15 @@ class RunnerResult:
     Attributes:
         name: The legend's label.
         describe: The optimizer and its options, e.g. ``SGD(lr=0.001, momentum=0.9)``.
-        x: Its last finite point's x.
+        x: Its last finite point's x (the start when skipped).
         y: Its last finite point's y.
         value: ``f`` there.
         reached: The first step (1-based) at which it was within :data:`NEAR` of (1, 1), or
             ``None``.
         diverged: The step at which its point stopped being finite, or ``None``.
+        skipped: Why it did not run (its class raised the skeleton's ``NotImplementedError``:
+            ``not implemented yet: Adam.__init__: ... (optim.py, line 120, in __init__)``),
+            or ``None``.
     """
 
     name: str
@@ -97,6 +101,7 @@ class RunnerResult:
     value: float
     reached: int | None
     diverged: int | None
+    skipped: str | None = None
 
 
 @dataclass(frozen=True)
@@ -149,7 +154,7 @@ def write_race(
         hidden: Paths the child must not see besides the solutions (the tracker's database).
 
     Returns:
-        The path, the steps and where each runner ended.
+        The path, the steps and where each runner ended (or why it was skipped).
 
     Raises:
         UsageError: ``steps`` outside 1 to :data:`MAX_STEPS`, ``timeout_s`` not positive,
@@ -157,7 +162,8 @@ def write_race(
             file missing.
         AssignmentError: unknown profile, or one without ``params.race_lr`` /
             ``params.race_steps``.
-        SubmissionError: the student's code raised, exited, crashed or hung past the deadline.
+        SubmissionError: the student's code raised, exited, crashed or hung past the deadline,
+            or none of the three classes is written yet.
     """
     budget = spec.profile(profile)
     missing = [key for key in ("race_lr", "race_steps") if key not in budget.params]
@@ -191,19 +197,31 @@ def write_race(
         jail=jail_for(spec, submission, sandbox, hidden),
         on_progress=on_progress,
     )
-    results = [
-        RunnerResult(
-            name=str(r["name"]),
-            describe=str(r["describe"]),
-            x=float(r["x"]),
-            y=float(r["y"]),
-            value=float(r["value"]),
-            reached=None if r["reached"] is None else int(r["reached"]),
-            diverged=None if r["diverged"] is None else int(r["diverged"]),
+    return RaceResult(path=out, steps=total, runners=[_runner(r) for r in done["runners"]])
+
+
+def _runner(fields: dict[str, Any]) -> RunnerResult:
+    """One runner of the child's ``done`` event."""
+    if fields.get("skipped") is not None:
+        return RunnerResult(
+            name=str(fields["name"]),
+            describe=str(fields["describe"]),
+            x=START[0],
+            y=START[1],
+            value=float(rosenbrock(*START)),
+            reached=None,
+            diverged=None,
+            skipped=str(fields["skipped"]),
         )
-        for r in done["runners"]
-    ]
-    return RaceResult(path=out, steps=total, runners=results)
+    return RunnerResult(
+        name=str(fields["name"]),
+        describe=str(fields["describe"]),
+        x=float(fields["x"]),
+        y=float(fields["y"]),
+        value=float(fields["value"]),
+        reached=None if fields["reached"] is None else int(fields["reached"]),
+        diverged=None if fields["diverged"] is None else int(fields["diverged"]),
+    )
 
 
 def _timeout_message(limit: float, progress: ChildProgress) -> str:

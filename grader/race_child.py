@@ -7,9 +7,12 @@ three paths, which :func:`grader.tool.tool_main` saves to ``--out`` before it re
 ``done`` (see :mod:`grader.race` and :mod:`grader.tool`).
 
 Every exception from student code, ``SystemExit`` included, becomes one ``error`` event whose
-message names the exception and the deepest line of the student's file: ``not implemented yet:
-SGD.__init__: ... (optim.py, line 80, in __init__)`` (:func:`grader.tool.stage`). A runner
-whose point stops being finite ends its path there (``diverged``); the others go on.
+message names the exception and the deepest line of the student's file: ``your code raised
+ValueError: ... (optim.py, line 80, in __init__)`` (:func:`grader.tool.stage`). A runner whose
+class still raises the skeleton's ``NotImplementedError`` is skipped (``skipped`` holds that
+message), so a student with only ``SGD`` written sees it race; when every runner is skipped,
+the first one's message is the error. A runner whose point stops being finite ends its path
+there (``diverged``); the others go on.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 from grader.events import Writer, progress_reporter
 from grader.race import MINIMUM, NEAR, START, Runner, rosenbrock, runners
 from grader.spec import parse_spec
+from grader.student import describe
 from grader.tool import Failure, exit_child, load_submission, stage, tool_main
 
 if TYPE_CHECKING:
@@ -29,6 +33,10 @@ if TYPE_CHECKING:
     from collections.abc import Callable
 
     from PIL import Image
+
+
+class Skipped(Failure):
+    """The runner's class is not written yet (the skeleton's ``NotImplementedError``)."""
 
 
 def race(
@@ -41,6 +49,7 @@ def race(
     """One runner's path (``steps + 1`` points at most) and its ``done`` fields.
 
     Raises:
+        Skipped: the class raised ``NotImplementedError`` when built or at its first step.
         Failure: the class is missing, or the student's code raised.
     """
     import torch
@@ -50,7 +59,10 @@ def race(
         raise Failure(f"{submission.name} has no class {runner.cls}: keep the skeleton's names")
     point = torch.tensor(START, dtype=torch.float64, requires_grad=True)
     with stage(f"building {runner.describe()}", submission):
-        optimizer = cls([point], **runner.options)
+        try:
+            optimizer = cls([point], **runner.options)
+        except NotImplementedError as exc:
+            raise Skipped(describe(exc, submission, stage="building")) from None
     path = [START]
     reached: int | None = None
     diverged: int | None = None
@@ -58,7 +70,12 @@ def race(
         for step in range(1, steps + 1):
             optimizer.zero_grad()
             rosenbrock(point[0], point[1]).backward()
-            optimizer.step()
+            try:
+                optimizer.step()
+            except NotImplementedError as exc:
+                if step > 1:
+                    raise
+                raise Skipped(describe(exc, submission, stage="stepping")) from None
             on_step()
             x, y = (float(v) for v in point.detach())
             if not (math.isfinite(x) and math.isfinite(y)):
@@ -80,6 +97,7 @@ def race(
         "value": value,
         "reached": reached,
         "diverged": diverged,
+        "skipped": None,
     }
     return path, fields
 
@@ -108,14 +126,22 @@ def run(args: argparse.Namespace, events: Writer) -> tuple[Image.Image, dict[str
         report(taken, total)
 
     paths: dict[str, list[tuple[float, float]]] = {}
-    results = []
+    results: list[dict[str, Any]] = []
     for runner in field:
         events.emit("stage", name=runner.describe())
-        points, fields = race(module, runner, args.steps, path, on_step)
+        try:
+            points, fields = race(module, runner, args.steps, path, on_step)
+        except Skipped as skipped:
+            results.append(
+                {"name": runner.name, "describe": runner.describe(), "skipped": skipped.message}
+            )
+        else:
+            paths[f"{runner.name}: {runner.describe()}"] = points
+            results.append(fields)
         taken = field.index(runner) * args.steps + args.steps
         report(taken, total)
-        paths[f"{runner.name}: {runner.describe()}"] = points
-        results.append(fields)
+    if not paths:
+        raise Failure(str(results[0]["skipped"]))
     return race_image(paths, START, MINIMUM), {"runners": results}
 
 

@@ -19,6 +19,8 @@ from grader.runner import Event
 def runner_line(result: RunnerResult) -> str:
     """``  Adam(lr=0.02): within 0.01 of (1, 1) from step 2009; ends at (1.0000, 1.0000), f =
     1.2e-30``."""
+    if result.skipped is not None:
+        return f"  {result.name}, {result.describe}: skipped, {result.skipped}"
     if result.diverged is not None:
         where = f"diverged at step {result.diverged}"
     elif result.reached is not None:

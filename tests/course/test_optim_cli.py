@@ -56,3 +56,29 @@ def test_race_steps_must_be_in_range(runner: CliRunner, outside: Path) -> None:
         result = runner.invoke(cli, ["optim", "race", "--solution", "--steps", steps])
         assert result.exit_code == 2
         assert "Invalid value for '--steps'" in result.stderr
+
+
+def test_race_shows_a_runner_not_written_yet(
+    runner: CliRunner, outside: Path, tmp_path: Path
+) -> None:
+    solution = Path(__file__).parents[2] / "solutions" / "optim.py"
+    text = solution.read_text(encoding="utf-8").replace(
+        "class Adam(Optimizer):",
+        "class Adam(Optimizer):\n    def __init__(self, *a, **k):\n"
+        '        raise NotImplementedError("Adam.__init__: not yet")\n\n\nclass _Adam(Optimizer):',
+        1,
+    )
+    mine = tmp_path / "optim.py"
+    mine.write_text(text, encoding="utf-8")
+    out = tmp_path / "race.png"
+    args = ["optim", "race", "--submission", str(mine), "--steps", "20", "--out", str(out)]
+    result = runner.invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    line = (
+        text.splitlines().index('        raise NotImplementedError("Adam.__init__: not yet")') + 1
+    )
+    assert result.stdout.splitlines()[3] == (
+        "  Adam, Adam(lr=0.02): skipped, not implemented yet: Adam.__init__: not yet "
+        f"(optim.py, line {line}, in __init__)"
+    )
+    assert out.exists()

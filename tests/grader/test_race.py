@@ -82,6 +82,33 @@ def test_write_race_with_the_skeleton(spec: AssignmentSpec, tmp_path: Path) -> N
     assert not (tmp_path / "race.png").exists()
 
 
+def _adam_unwritten(folder: Path) -> Path:
+    """The solution with ``Adam.__init__`` still the skeleton's."""
+    header = wrong_header("optim", "WRONG ON PURPOSE (grader test fixture): Adam is not written.")
+    adam = "        amsgrad: bool = False,\n    ) -> None:\n        if lr < 0:\n"
+    unwritten = (
+        "        amsgrad: bool = False,\n    ) -> None:\n"
+        '        raise NotImplementedError("Adam.__init__: not yet")\n        if lr < 0:\n'
+    )
+    return write_edited("optim.py", "adam_unwritten", [header, (adam, unwritten)], folder)
+
+
+def test_write_race_skips_a_class_not_written_yet(spec: AssignmentSpec, tmp_path: Path) -> None:
+    submission = _adam_unwritten(tmp_path / "unwritten")
+    result = write_race(spec, submission, tmp_path / "race.png", steps=1200)
+    sgd, momentum, adam = result.runners
+    assert sgd.skipped is None and momentum.skipped is None
+    assert momentum.reached is not None
+    line = line_of(submission, 'raise NotImplementedError("Adam.__init__')
+    assert (
+        adam.skipped
+        == f"not implemented yet: Adam.__init__: not yet (optim.py, line {line}, in __init__)"
+    )
+    assert (adam.x, adam.y, adam.reached, adam.diverged) == (*START, None, None)
+    with Image.open(tmp_path / "race.png") as image:
+        assert image.size == (720, 600)
+
+
 def test_write_race_reports_a_diverging_optimizer(spec: AssignmentSpec, tmp_path: Path) -> None:
     # SGD that steps along +g: it climbs out of the valley until the point overflows
     header = wrong_header("optim", "WRONG ON PURPOSE (grader test fixture): SGD climbs.")
