@@ -6,12 +6,14 @@ Usage: python bench/profiles.py NAME [--profile quick|full] [--seeds 0 1 2] [--d
 
 The model and the training options are the accuracy check's own:
 ``grader.suites.test_<NAME>.accuracy_model`` built from ``solutions/<NAME>.py``, trained with
-the options the profile's ``params`` set (``grader.training.training_options``). For each seed
-it prints the parameter count, training seconds, final loss, test accuracy and the margin over
-the profile's threshold; this is how the thresholds in ``assignments/<NAME>/assignment.yaml``
-were set (results in docs/benchmarks.md). ``--param patch_size=7`` tries another model
-setting (the value is read as YAML); ``--submission`` trains another file (a wrong variant, to
-see that the threshold fails it). One training at a time; keep the machine idle.
+the options the profile's ``params`` set (``grader.training.training_options``) and those of
+the suite's ``accuracy_options(module)`` where it has one (optim: the module's ``AdamW``).
+For each seed it prints the parameter count, training seconds, final loss, test accuracy and
+the margin over the profile's threshold; this is how the thresholds in
+``assignments/<NAME>/assignment.yaml`` were set (results in docs/benchmarks.md). ``--param
+patch_size=7`` tries another model setting (the value is read as YAML); ``--submission``
+trains another file (a wrong variant, to see that the threshold fails it). One training at a
+time; keep the machine idle.
 """
 
 from __future__ import annotations
@@ -58,15 +60,18 @@ def main() -> None:
     assert module_spec is not None and module_spec.loader is not None
     solution = importlib.util.module_from_spec(module_spec)
     module_spec.loader.exec_module(solution)
+    extra_options = getattr(suite, "accuracy_options", lambda module: {})
     data = load_fashion_mnist(args.device)
     accuracies = []
     for seed in args.seeds:
         torch.manual_seed(seed)
         model = suite.accuracy_model(solution, profile.params).to(args.device)
         count = sum(p.numel() for p in model.parameters())
+        # a suite may add options of its own (optim: the solution's AdamW as the optimizer)
+        options = {**training_options(profile.params), **extra_options(solution)}
         result = train_classifier(
             model, data, steps=profile.steps, batch_size=profile.batch_size, lr=profile.lr,
-            seed=seed, **training_options(profile.params),
+            seed=seed, **options,
         )  # fmt: skip
         accuracy = evaluate(model, data.test_images, data.test_labels)
         accuracies.append(accuracy)

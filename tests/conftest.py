@@ -51,6 +51,15 @@ def runner(db_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[CliRunner
 
 
 @pytest.fixture
+def outside(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A current directory that no workspace holds."""
+    folder = tmp_path / "elsewhere"
+    folder.mkdir()
+    monkeypatch.chdir(folder)
+    return folder
+
+
+@pytest.fixture
 def console() -> Console:
     """A rich console that writes plain text (no colour) to a StringIO, 100 columns wide."""
     return Console(file=io.StringIO(), width=100, color_system=None, legacy_windows=False)

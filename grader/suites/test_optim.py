@@ -527,15 +527,23 @@ def test_no_forbidden_api(submission: types.ModuleType, submission_path: Path, s
     assert_no_forbidden(submission_path, spec.forbidden, runs)
 
 
-def accuracy_model(params: dict[str, Any]) -> nn.Module:
-    """The accuracy check's MLP: ``(B, 1, 28, 28)`` -> ``(B, 784)`` -> ``hidden_size`` -> 10."""
+def accuracy_model(module: types.ModuleType, params: dict[str, Any]) -> nn.Module:
+    """The accuracy check's MLP: ``(B, 1, 28, 28)`` -> ``(B, 784)`` -> ``hidden_size`` -> 10
+    (torch's layers: what is graded is ``module``'s optimizer, see :func:`accuracy_options`)."""
     hidden = int(params["hidden_size"])
     return nn.Sequential(nn.Flatten(), nn.Linear(784, hidden), nn.ReLU(), nn.Linear(hidden, 10))
 
 
+def accuracy_options(module: types.ModuleType) -> dict[str, Any]:
+    """The :func:`grader.training.train_classifier` options of the accuracy check: the student's
+    ``AdamW`` as the optimizer (``bench/profiles.py`` trains with them too)."""
+    return {"optimizer": module.AdamW}
+
+
 @check(
     points=10,
-    title="An MLP trained with your AdamW: Fashion-MNIST test accuracy after the profile's budget",
+    title="An MLP trained with your AdamW: Fashion-MNIST test accuracy after the profile's "
+    "budget",
     hint="if the loss does not fall, check the sign of the update and the bias corrections",
     training=True,
 )
@@ -544,11 +552,11 @@ def test_accuracy(
     progress: Any, seed: int, measure: Any,
 ) -> None:  # fmt: skip
     assert_trains(
-        accuracy_model(profile.params).to(device),
+        accuracy_model(submission, profile.params).to(device),
         fashion_mnist,
         profile,
         progress,
         seed=seed,
         measure=measure,
-        optimizer=submission.AdamW,
+        **accuracy_options(submission),
     )

@@ -20,15 +20,6 @@ needs_data = pytest.mark.skipif(
 )
 
 
-@pytest.fixture
-def outside(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A current directory that no workspace holds."""
-    folder = tmp_path / "elsewhere"
-    folder.mkdir()
-    monkeypatch.chdir(folder)
-    return folder
-
-
 @needs_data
 def test_samples_with_the_solution(runner: CliRunner, outside: Path, tmp_path: Path) -> None:
     out = tmp_path / "s.png"

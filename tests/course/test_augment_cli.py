@@ -25,15 +25,6 @@ needs_data = pytest.mark.skipif(
 FLIP_AND_CROP = "Compose([RandomCrop(28, padding=2), RandomHorizontalFlip(0.5)])"
 
 
-@pytest.fixture
-def outside(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A current directory that no workspace holds."""
-    folder = tmp_path / "elsewhere"
-    folder.mkdir()
-    monkeypatch.chdir(folder)
-    return folder
-
-
 def write_submission(folder: Path, body: str) -> Path:
     """``folder/augment.py``: the reference solution with ``body`` appended."""
     folder.mkdir(parents=True, exist_ok=True)

@@ -121,15 +121,6 @@ def _install(monkeypatch: pytest.MonkeyPatch, checks: list[CheckResult]) -> Fake
     return fake
 
 
-@pytest.fixture
-def outside(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A current directory that no workspace holds."""
-    folder = tmp_path / "elsewhere"
-    folder.mkdir()
-    monkeypatch.chdir(folder)
-    return folder
-
-
 def _lines(text: str) -> list[str]:
     return [line.rstrip() for line in text.splitlines()]
 
