@@ -542,8 +542,7 @@ def accuracy_options(module: types.ModuleType) -> dict[str, Any]:
 
 @check(
     points=10,
-    title="An MLP trained with your AdamW: Fashion-MNIST test accuracy after the profile's "
-    "budget",
+    title="An MLP trained with your AdamW: Fashion-MNIST test accuracy after the profile's budget",
     hint="if the loss does not fall, check the sign of the update and the bias corrections",
     training=True,
 )
