@@ -216,7 +216,6 @@ ADAMW_OPTIONS: list[dict[str, Any]] = [
     {"lr": 0.05, "weight_decay": 0.1, "eps": 1e-3, "betas": (0.8, 0.99)},
     {"lr": 0.05, "weight_decay": 0.1, "amsgrad": True},
 ]
-OPTIONS = {"SGD": SGD_OPTIONS, "Adam": ADAM_OPTIONS, "AdamW": ADAMW_OPTIONS}
 
 
 @check(
