@@ -31,6 +31,25 @@ def count_parameters(module: nn.Module) -> int:
     return sum(p.numel() for p in module.parameters())
 
 
+def build_on_meta(factory: Callable[[], nn.Module]) -> tuple[nn.Module, bool]:
+    """The model on the meta device (no memory, no initialisation), or on the CPU where the
+    student's code cannot run on meta (torch raises ``NotImplementedError`` for an operator
+    without a meta kernel; the skeleton's own ``NotImplementedError`` comes again on the CPU);
+    and whether it is on meta.
+
+    Raises:
+        ForbiddenCall: the student's code reached a forbidden call (on meta or not).
+        Exception: whatever ``factory`` raises on the CPU.
+    """
+    try:
+        with torch.device("meta"):
+            return factory(), True
+    except ForbiddenCall:
+        raise
+    except Exception:
+        return factory(), False
+
+
 def read_source(path: Path) -> str:
     """The student's file as text; a file that is not UTF-8 fails the check, naming the line.
 

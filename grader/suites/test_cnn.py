@@ -30,7 +30,13 @@ from torch.nn import functional as F
 
 from grader.forbidden import ForbiddenCall
 from grader.numerics import rel_error
-from grader.suites.common import assert_no_forbidden, assert_trains, count_parameters, randn64
+from grader.suites.common import (
+    assert_no_forbidden,
+    assert_trains,
+    build_on_meta,
+    count_parameters,
+    randn64,
+)
 
 check = pytest.mark.check
 
@@ -664,20 +670,6 @@ def test_inception_block(submission: types.ModuleType) -> None:
     )  # fmt: skip
 
 
-def _build(factory: Callable[[], nn.Module]) -> tuple[nn.Module, bool]:
-    """The model on the meta device (no memory, no initialisation), or on the CPU where the
-    student's code cannot run on meta (torch raises ``NotImplementedError`` for an operator
-    without a meta kernel; the skeleton's own ``NotImplementedError`` comes again on the CPU);
-    and whether it is on meta."""
-    try:
-        with torch.device("meta"):
-            return factory(), True
-    except ForbiddenCall:
-        raise
-    except Exception:
-        return factory(), False
-
-
 def _forward_shapes(
     model: nn.Module, on_meta: bool, sizes: Sequence[int], fallback: int
 ) -> list[tuple[tuple[int, ...], tuple[int, ...]]]:
@@ -696,7 +688,7 @@ def _forward_shapes(
                 ]
         except ForbiddenCall:
             raise
-        except Exception:  # as in _build: a skeleton's forward raises again on the CPU
+        except Exception:  # as in build_on_meta: a skeleton's forward raises again on the CPU
             model = model.to_empty(device="cpu")
     shape = (1, 3, fallback, fallback)
     with torch.no_grad():
@@ -720,7 +712,7 @@ def test_network_counts(submission: types.ModuleType) -> None:
         (f"VGG({vgg11}) (VGG-11)", lambda: submission.VGG(vgg11), 132_863_336, 32),
     ]  # fmt: skip
     for what, factory, want, fallback in cases:
-        model, on_meta = _build(factory)
+        model, on_meta = build_on_meta(factory)
         got = count_parameters(model)
         assert got == want, f"{what} has {got:,} parameters, expected {want:,} (torchvision's)"
         classes = 10 if "10" in what else 1000
