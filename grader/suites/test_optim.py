@@ -153,6 +153,41 @@ def _partial_loss(loss: Loss, params: list[torch.Tensor], used: list[torch.Tenso
     return loss([p if any(p is u for u in used) else p.detach() for p in params])
 
 
+_TORCH_PATHS: dict[tuple[object, ...], list[list[torch.Tensor]]] = {}
+"""torch's trajectories by problem and options, taken once per process."""
+
+
+def _torch_path(
+    key: tuple[object, ...], run: Callable[[], Iterator[list[torch.Tensor]]]
+) -> Iterator[list[torch.Tensor]]:
+    """torch's trajectory ``run()`` (the parameters after each step), computed on first use
+    and replayed after: it does not depend on the submission, so a batch of submissions in one
+    process (:func:`grader.runner.grade_many`) computes each once."""
+    if key not in _TORCH_PATHS:
+        _TORCH_PATHS[key] = list(run())
+    return iter(_TORCH_PATHS[key])
+
+
+def _torch_run(
+    kind: str,
+    groups: Any,
+    options: dict[str, Any],
+    params: list[torch.Tensor],
+    loss: Loss,
+    live: Callable[[int], list[torch.Tensor]] | None = None,
+    scheduled: Callable[[torch.optim.Optimizer], Any] | None = None,
+) -> Callable[[], Iterator[list[torch.Tensor]]]:
+    """What :func:`_torch_path` runs: torch's ``kind`` made on ``groups`` (the parameters or
+    their groups) with ``options``, stepping ``params`` (see :func:`_steps`)."""
+
+    def run() -> Iterator[list[torch.Tensor]]:
+        optimizer = REFERENCES[kind](groups, **options)
+        schedule = None if scheduled is None else scheduled(optimizer)
+        return _steps(optimizer, params, loss, STEPS, live, schedule)
+
+    return run
+
+
 def _compare(
     name: str,
     reference: str,
@@ -185,12 +220,14 @@ def _trajectory(
     problem = Problem.make(seed)
     mine, theirs = problem.parameters(), problem.parameters()
     student = _construct(submission, kind, mine, options)
-    reference = REFERENCES[kind](theirs, **options)
     _compare(
         _describe(kind, options),
         f"torch.optim.{kind}",
         _steps(student, mine, problem.loss, STEPS),
-        _steps(reference, theirs, problem.loss, STEPS),
+        _torch_path(
+            ("trajectory", kind, repr(options), seed),
+            _torch_run(kind, theirs, options, theirs, problem.loss),
+        ),
     )
 
 
@@ -331,13 +368,15 @@ def test_param_groups(submission: types.ModuleType) -> None:
             return [{"params": [p[0]], **first}, {"params": [p[1]], **second}]  # noqa: B023
 
         student = _construct(submission, kind, groups(mine), defaults)
-        reference = REFERENCES[kind](groups(theirs), **defaults)
         name = f"{_describe(kind, defaults)} with groups {first} and {second}"
         _compare(
             name,
             f"torch.optim.{kind}",
             _steps(student, mine, problem.loss, STEPS),
-            _steps(reference, theirs, problem.loss, STEPS),
+            _torch_path(
+                ("groups", kind, seed),
+                _torch_run(kind, groups(theirs), defaults, theirs, problem.loss),
+            ),
         )
 
 
@@ -360,8 +399,9 @@ def test_state_dict_round_trip(submission: types.ModuleType) -> None:
         problem = Problem.make(20 + seed)
         first, theirs = problem.parameters(), problem.parameters()
         student = _construct(submission, kind, first, options)
-        reference = REFERENCES[kind](theirs, **options)
-        want = _steps(reference, theirs, problem.loss, STEPS)
+        want = _torch_path(
+            ("round trip", kind, seed), _torch_run(kind, theirs, options, theirs, problem.loss)
+        )
         name = f"{_describe(kind, options)} saved after step {half} and loaded into a new one"
         for _ in zip(_steps(student, first, problem.loss, half), range(half), strict=True):
             next(want)
@@ -390,7 +430,6 @@ def test_parameter_without_gradient_untouched(submission: types.ModuleType) -> N
         problem = Problem.make(30 + seed)
         mine, theirs = problem.parameters(), problem.parameters()
         student = _construct(submission, kind, mine, options)
-        reference = REFERENCES[kind](theirs, **options)
 
         def live(params: list[torch.Tensor]) -> Callable[[int], list[torch.Tensor]]:
             return lambda index: params[:1] if index < quiet else params
@@ -398,7 +437,10 @@ def test_parameter_without_gradient_untouched(submission: types.ModuleType) -> N
         name = _describe(kind, options)
         frozen = mine[1].detach().clone()
         got = _steps(student, mine, problem.loss, STEPS, live(mine))
-        want = _steps(reference, theirs, problem.loss, STEPS, live(theirs))
+        want = _torch_path(
+            ("no gradient", kind, seed),
+            _torch_run(kind, theirs, options, theirs, problem.loss, live(theirs)),
+        )
         for step, (values, _) in enumerate(zip(got, want, strict=False), start=1):
             assert torch.equal(values[1], frozen), (
                 f"{name}: the bias, which has no gradient (.grad is None) in steps 1 to "
@@ -432,17 +474,20 @@ def test_lr_scheduler_drives_it(submission: types.ModuleType) -> None:
         problem = Problem.make(40 + seed)
         mine, theirs = problem.parameters(), problem.parameters()
         student = _construct(submission, kind, mine, options)
-        reference = REFERENCES[kind](theirs, **options)
-        schedules = [
-            torch.optim.lr_scheduler.StepLR(optimizer, step_size=50, gamma=0.5)
-            for optimizer in (student, reference)
-        ]
         _compare(
             f"{_describe(kind, options)} under StepLR(step_size=50, gamma=0.5)",
             f"torch.optim.{kind}",
-            _steps(student, mine, problem.loss, STEPS, schedule=schedules[0]),
-            _steps(reference, theirs, problem.loss, STEPS, schedule=schedules[1]),
+            _steps(student, mine, problem.loss, STEPS, schedule=_step_lr(student)),
+            _torch_path(
+                ("StepLR", kind, seed),
+                _torch_run(kind, theirs, options, theirs, problem.loss, scheduled=_step_lr),
+            ),
         )
+
+
+def _step_lr(optimizer: torch.optim.Optimizer) -> Any:
+    """The scheduler of the StepLR check: lr halved every 50 steps."""
+    return torch.optim.lr_scheduler.StepLR(optimizer, step_size=50, gamma=0.5)
 
 
 def _cosine_warmup(step: int, total: int, warmup: int) -> float:
