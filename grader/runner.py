@@ -606,7 +606,7 @@ def _pytest_args(
     args = [
         str(suite),
         "-p", "grader.plugin", "-c", str(workdir / "pytest.ini"), "--rootdir", str(workdir),
-        "-p", "no:cacheprovider", "-q", "--tb=short", "--no-header",
+        "-p", "no:cacheprovider", "-q", "--tb=native", "--no-header",
         "--assignment-dir", str(spec_folder), "--submission", str(submission.resolve()),
         "--device", device, "--profile", profile,
     ]  # fmt: skip

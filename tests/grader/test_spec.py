@@ -121,7 +121,8 @@ def test_load_vit_fields() -> None:
     assert "torch.nn.functional.scaled_dot_product_attention" in spec.forbidden_calls
     quick, full = spec.profile("quick"), spec.profile("full")
     assert quick.params["optimizer"] == full.params["optimizer"] == "adamw"
-    assert (quick.params["patch_size"], quick.params["embed_dim"]) == (4, 64)
+    assert (quick.params["patch_size"], quick.params["embed_dim"]) == (7, 64)
+    assert full.params["patch_size"] == 4
     assert full.threshold > quick.threshold and full.steps > quick.steps
 
 
