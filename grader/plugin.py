@@ -498,6 +498,24 @@ def measure(request: pytest.FixtureRequest) -> Callable[..., None]:
     return record
 
 
+_TRUSTED_CACHE: dict[object, Any] = {}
+"""The trusted batch's :func:`reference_cache`, kept across its sessions."""
+
+
+@pytest.fixture
+def reference_cache(pytestconfig: pytest.Config) -> dict[object, Any]:
+    """A dict for what a check computes without the submission (torch's own trajectories, a
+    baseline training), under keys the check makes from everything the value depends on.
+
+    In the trusted batch (``--results``, :func:`grader.runner.grade_many`) it is one dict for
+    every session of the process, so a batch of submissions computes each value once. In a
+    graded attempt (``--channel``) it is a new, empty dict for each check: nothing a
+    submission does can put a value there for a later check or another submission.
+    """
+    trusted = pytestconfig.getoption("--results") and not pytestconfig.getoption("--channel")
+    return _TRUSTED_CACHE if trusted else {}
+
+
 @pytest.fixture(autouse=True)
 def _fixed_seed(seed: int) -> None:
     """Every check starts from torch's seed (0 by default), so results repeat.

@@ -446,6 +446,7 @@ def grade_many(
     profile: str = "quick",
     skip: Collection[str] = (),
     timeout_s: float | None = None,
+    skips: Sequence[Collection[str]] | None = None,
 ) -> list[GradeReport]:
     """Grade several TRUSTED submissions in one child process, for the project's own tests.
 
@@ -470,11 +471,13 @@ def grade_many(
         profile: ``quick`` or ``full``.
         skip: Check ids not to run, for every submission.
         timeout_s: Wall-clock limit of each submission in seconds; the profile's by default.
+        skips: Check ids not to run, one collection per submission, instead of ``skip``.
 
     Returns:
         One report per submission, in order, each equal to what ``grade(spec, submission,
-        device=device, profile=profile, skip=skip, timeout_s=timeout_s)`` returns except for
-        the durations and ``started_at``.
+        device=device, profile=profile, skip=skip, timeout_s=timeout_s)`` returns (with that
+        submission's ``skips`` entry as ``skip`` when given) except for the durations and
+        ``started_at``.
 
     Raises:
         UsageError: a submission file does not exist.
@@ -485,6 +488,14 @@ def grade_many(
     for submission in submissions:
         if not submission.is_file():
             raise UsageError("submission file not found", str(submission), "check the path")
+    if skips is None:
+        skips = [skip] * len(submissions)
+    if len(skips) != len(submissions):
+        raise UsageError(
+            "one skip list per submission is needed",
+            f"{len(skips)} for {len(submissions)}",
+            "pass as many as there are submissions, or skip for all",
+        )
     limit = budget.timeout_s if timeout_s is None else timeout_s
     digests = [sha256_file(s) for s in submissions]
     states = [_Attempt() for _ in submissions]
@@ -507,7 +518,7 @@ def grade_many(
                     device,
                     profile,
                     workdir,
-                    ",".join(skip),
+                    ",".join(skips[index]),
                     events,
                 )
             )
@@ -565,7 +576,12 @@ def grade_many(
         if not clean:
             reports.append(
                 grade(
-                    spec, submission, device=device, profile=profile, skip=skip, timeout_s=timeout_s
+                    spec,
+                    submission,
+                    device=device,
+                    profile=profile,
+                    skip=skips[index],
+                    timeout_s=timeout_s,
                 )
             )
             continue

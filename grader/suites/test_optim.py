@@ -153,19 +153,19 @@ def _partial_loss(loss: Loss, params: list[torch.Tensor], used: list[torch.Tenso
     return loss([p if any(p is u for u in used) else p.detach() for p in params])
 
 
-_TORCH_PATHS: dict[tuple[object, ...], list[list[torch.Tensor]]] = {}
-"""torch's trajectories by problem and options, taken once per process."""
-
-
 def _torch_path(
-    key: tuple[object, ...], run: Callable[[], Iterator[list[torch.Tensor]]]
+    cache: dict[object, Any],
+    key: tuple[object, ...],
+    run: Callable[[], Iterator[list[torch.Tensor]]],
 ) -> Iterator[list[torch.Tensor]]:
-    """torch's trajectory ``run()`` (the parameters after each step), computed on first use
-    and replayed after: it does not depend on the submission, so a batch of submissions in one
-    process (:func:`grader.runner.grade_many`) computes each once."""
-    if key not in _TORCH_PATHS:
-        _TORCH_PATHS[key] = list(run())
-    return iter(_TORCH_PATHS[key])
+    """torch's trajectory ``run()`` (the parameters after each step), kept in ``cache`` (the
+    plugin's ``reference_cache``) on first use and replayed after: it does not depend on the
+    submission, so a trusted batch of submissions in one process
+    (:func:`grader.runner.grade_many`) computes each once."""
+    key = ("optim", *key)
+    if key not in cache:
+        cache[key] = list(run())
+    return iter(cache[key])
 
 
 def _torch_run(
@@ -214,7 +214,11 @@ def _compare(
 
 
 def _trajectory(
-    submission: types.ModuleType, kind: str, options: dict[str, Any], seed: int
+    submission: types.ModuleType,
+    kind: str,
+    options: dict[str, Any],
+    seed: int,
+    cache: dict[object, Any],
 ) -> None:
     """200 steps of the student's optimizer and torch's on one problem, compared each step."""
     problem = Problem.make(seed)
@@ -225,6 +229,7 @@ def _trajectory(
         f"torch.optim.{kind}",
         _steps(student, mine, problem.loss, STEPS),
         _torch_path(
+            cache,
             ("trajectory", kind, repr(options), seed),
             _torch_run(kind, theirs, options, theirs, problem.loss),
         ),
@@ -317,9 +322,11 @@ def _check_closure(name: str, optimizer: Any, params: list[torch.Tensor]) -> Non
     hint="the momentum buffer starts as a copy of the first gradient (no dampening then); "
     "Nesterov steps along g + momentum * b; " + ORDER_HINT,
 )
-def test_sgd_matches_torch(submission: types.ModuleType) -> None:
+def test_sgd_matches_torch(
+    submission: types.ModuleType, reference_cache: dict[object, Any]
+) -> None:
     for seed, options in enumerate(SGD_OPTIONS):
-        _trajectory(submission, "SGD", options, seed)
+        _trajectory(submission, "SGD", options, seed, reference_cache)
 
 
 @check(
@@ -329,9 +336,11 @@ def test_sgd_matches_torch(submission: types.ModuleType) -> None:
     hint="bias-correct m by 1 - beta1^t and v by 1 - beta2^t, add eps after the square root, "
     "take AMSGrad's maximum of v before the bias correction; " + ORDER_HINT,
 )
-def test_adam_matches_torch(submission: types.ModuleType) -> None:
+def test_adam_matches_torch(
+    submission: types.ModuleType, reference_cache: dict[object, Any]
+) -> None:
     for seed, options in enumerate(ADAM_OPTIONS):
-        _trajectory(submission, "Adam", options, seed)
+        _trajectory(submission, "Adam", options, seed, reference_cache)
 
 
 @check(
@@ -341,9 +350,11 @@ def test_adam_matches_torch(submission: types.ModuleType) -> None:
     hint="shrink p by (1 - lr * weight_decay) before the Adam update; the moments see the "
     "plain gradient; " + ORDER_HINT,
 )
-def test_adamw_matches_torch(submission: types.ModuleType) -> None:
+def test_adamw_matches_torch(
+    submission: types.ModuleType, reference_cache: dict[object, Any]
+) -> None:
     for seed, options in enumerate(ADAMW_OPTIONS):
-        _trajectory(submission, "AdamW", options, seed)
+        _trajectory(submission, "AdamW", options, seed, reference_cache)
 
 
 GROUPED: dict[str, tuple[dict[str, Any], dict[str, Any], dict[str, Any]]] = {
@@ -359,7 +370,7 @@ GROUPED: dict[str, tuple[dict[str, Any], dict[str, Any], dict[str, Any]]] = {
     title="Two param groups with their own lr and options match torch's",
     hint="loop over self.param_groups and read lr and every option from the group",
 )
-def test_param_groups(submission: types.ModuleType) -> None:
+def test_param_groups(submission: types.ModuleType, reference_cache: dict[object, Any]) -> None:
     for seed, (kind, (defaults, first, second)) in enumerate(GROUPED.items()):
         problem = Problem.make(10 + seed)
         mine, theirs = problem.parameters(), problem.parameters()
@@ -374,6 +385,7 @@ def test_param_groups(submission: types.ModuleType) -> None:
             f"torch.optim.{kind}",
             _steps(student, mine, problem.loss, STEPS),
             _torch_path(
+                reference_cache,
                 ("groups", kind, seed),
                 _torch_run(kind, groups(theirs), defaults, theirs, problem.loss),
             ),
@@ -393,14 +405,18 @@ ROUND_TRIP: list[tuple[str, dict[str, Any]]] = [
     "100 more equal torch's 200",
     hint="keep every per-parameter value (step count, momentum buffer, m, v) in self.state[p]",
 )
-def test_state_dict_round_trip(submission: types.ModuleType) -> None:
+def test_state_dict_round_trip(
+    submission: types.ModuleType, reference_cache: dict[object, Any]
+) -> None:
     half = STEPS // 2
     for seed, (kind, options) in enumerate(ROUND_TRIP):
         problem = Problem.make(20 + seed)
         first, theirs = problem.parameters(), problem.parameters()
         student = _construct(submission, kind, first, options)
         want = _torch_path(
-            ("round trip", kind, seed), _torch_run(kind, theirs, options, theirs, problem.loss)
+            reference_cache,
+            ("round trip", kind, seed),
+            _torch_run(kind, theirs, options, theirs, problem.loss),
         )
         name = f"{_describe(kind, options)} saved after step {half} and loaded into a new one"
         for _ in zip(_steps(student, first, problem.loss, half), range(half), strict=True):
@@ -419,7 +435,9 @@ def test_state_dict_round_trip(submission: types.ModuleType) -> None:
     "buffers) do not change",
     hint="skip a parameter whose .grad is None before touching it or its state",
 )
-def test_parameter_without_gradient_untouched(submission: types.ModuleType) -> None:
+def test_parameter_without_gradient_untouched(
+    submission: types.ModuleType, reference_cache: dict[object, Any]
+) -> None:
     cases: list[tuple[str, dict[str, Any]]] = [
         ("SGD", {"lr": 0.05, "momentum": 0.9, "weight_decay": 0.1}),
         ("Adam", {"lr": 0.05, "weight_decay": 0.1}),
@@ -438,6 +456,7 @@ def test_parameter_without_gradient_untouched(submission: types.ModuleType) -> N
         frozen = mine[1].detach().clone()
         got = _steps(student, mine, problem.loss, STEPS, live(mine))
         want = _torch_path(
+            reference_cache,
             ("no gradient", kind, seed),
             _torch_run(kind, theirs, options, theirs, problem.loss, live(theirs)),
         )
@@ -469,7 +488,9 @@ SCHEDULED: list[tuple[str, dict[str, Any]]] = [
     title="torch's LR schedulers drive them: StepLR halving lr every 50 steps matches torch's",
     hint="read group['lr'] in every step: a scheduler changes it between steps",
 )
-def test_lr_scheduler_drives_it(submission: types.ModuleType) -> None:
+def test_lr_scheduler_drives_it(
+    submission: types.ModuleType, reference_cache: dict[object, Any]
+) -> None:
     for seed, (kind, options) in enumerate(SCHEDULED):
         problem = Problem.make(40 + seed)
         mine, theirs = problem.parameters(), problem.parameters()
@@ -479,6 +500,7 @@ def test_lr_scheduler_drives_it(submission: types.ModuleType) -> None:
             f"torch.optim.{kind}",
             _steps(student, mine, problem.loss, STEPS, schedule=_step_lr(student)),
             _torch_path(
+                reference_cache,
                 ("StepLR", kind, seed),
                 _torch_run(kind, theirs, options, theirs, problem.loss, scheduled=_step_lr),
             ),

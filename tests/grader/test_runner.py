@@ -808,6 +808,71 @@ def test_grade_many_of_nothing_and_of_a_missing_file(tmp_path: Path) -> None:
     )
 
 
+CACHE_SUITE = """\
+import pytest
+
+check = pytest.mark.check
+
+
+@check(points=1, title="The cache is new", timeout=60)
+def test_first(submission, reference_cache):
+    seen = reference_cache.get("count", 0)
+    reference_cache["count"] = seen + 1
+    assert seen == 0, f"the cache held {seen}"
+
+
+@check(points=1, title="The cache is still new")
+def test_second(submission, reference_cache):
+    assert reference_cache == {}, f"the cache held {reference_cache}"
+"""
+
+POISONS_THE_CACHE = (
+    CORRECT
+    + """
+
+import sys
+
+sys.modules["grader.plugin"]._TRUSTED_CACHE["count"] = 5
+"""
+)
+
+
+def test_reference_cache_is_new_for_each_check_of_an_attempt(tmp_path: Path) -> None:
+    """In a graded attempt no check sees what another check, or the submission, put in the
+    cache: a submission that fills the batch's cache at import changes nothing."""
+    spec = _spec(tmp_path, CACHE_SUITE)
+    for source in (CORRECT, POISONS_THE_CACHE):
+        report = grade(spec, _submission(tmp_path, "fake.py", source))
+        assert _statuses(report) == [("first", "passed", 1, 1), ("second", "passed", 1, 1)]
+
+
+def test_reference_cache_is_kept_across_a_batch(tmp_path: Path) -> None:
+    """In the trusted batch the cache is one dict for every check of every submission."""
+    spec = _spec(tmp_path, CACHE_SUITE)
+    correct = _submission(tmp_path, "fake.py", CORRECT)
+    first, second = grade_many(spec, [correct, correct])
+    assert _statuses(first) == [("first", "passed", 1, 1), ("second", "failed", 0, 1)]
+    assert _by_id(first)["second"] == "the cache held {'count': 1}"
+    assert _statuses(second) == [("first", "failed", 0, 1), ("second", "failed", 0, 1)]
+    assert _by_id(second)["first"] == "the cache held 1"
+    assert _by_id(second)["second"] == "the cache held {'count': 2}"
+
+
+def test_grade_many_skips_per_submission(tmp_path: Path) -> None:
+    spec = _spec(tmp_path, MAIN_SUITE)
+    correct = _submission(tmp_path, "fake.py", CORRECT)
+    whole, part = grade_many(spec, [correct, correct], skips=[(), ["secret", "steps"]])
+    assert [c.id for c in whole.checks] == MAIN_IDS
+    assert [c.id for c in part.checks] == ["add", "negate", "divide", "square"]
+    assert whole.full_marks and part.full_marks
+    with pytest.raises(UsageError) as info:
+        grade_many(spec, [correct, correct], skips=[()])
+    assert info.value.message == (
+        "one skip list per submission is needed: 1 for 2. pass as many as there are "
+        "submissions, or skip for all"
+    )
+
+
 LINGERING = (
     CORRECT
     + """
