@@ -54,7 +54,10 @@ class Batches:
         kind: str,
         cases: dict[str, Callable[[Path], Path]],
         skip: Sequence[str],
+        unskipped: Sequence[str] = (),
     ) -> Graded:
+        """Grade ``cases`` in one child, each without the checks ``skip`` (those named in
+        ``unskipped`` with every check)."""
         key = (suite.name, kind)
         if key not in self._done:
             spec = load_assignment(suite.name)
@@ -62,7 +65,8 @@ class Batches:
                 case: build(self._folder / suite.name / kind / case.replace("/", "-"))
                 for case, build in cases.items()
             }
-            reports = grade_many(spec, list(paths.values()), device="cpu", skip=skip)
+            skips = [() if case in unskipped else skip for case in paths]
+            reports = grade_many(spec, list(paths.values()), device="cpu", skips=skips)
             self._done[key] = {
                 case: (report, path)
                 for (case, path), report in zip(paths.items(), reports, strict=True)
@@ -83,17 +87,21 @@ class Batches:
 
     def trained(self, suite: Suite) -> Graded:
         """The variants only training catches (and the skeleton), with only the training
-        checks."""
+        checks; first the solution with every check when the suite ``shares_training``."""
         spec = load_assignment(suite.name)
         cases: dict[str, Callable[[Path], Path]] = {}
+        if suite.shares_training:
+            cases["solution"] = lambda _: spec.solution
         if suite.skeleton_training is not None:
             cases["skeleton"] = lambda _: spec.skeleton
         for name in suite.trained:
             cases[f"wrong/{name}"] = _variant(suite, name, suite.wrong[name])
-        return self._grade(suite, "trained", cases, suite.not_training)
+        return self._grade(suite, "trained", cases, suite.not_training, unskipped=["solution"])
 
     def solution(self, suite: Suite) -> GradeReport:
         """The reference solution with every check: trained once per session."""
+        if suite.shares_training:
+            return self.trained(suite)["solution"][0]
         key = (suite.name, "solution")
         if key not in self._done:
             spec = load_assignment(suite.name)
@@ -225,10 +233,21 @@ class TrainingTests:
             suite.verify_trained[variant](report, path, spec)
 
 
+class SolutionAndTrainingTests(SolutionTests, TrainingTests):
+    """Both, for a suite that ``shares_training``: the solution and the trained variants are
+    one batch (:meth:`Batches.trained`), so they must be one class, on one worker."""
+
+
 # Three classes per assignment, named after it (pytest collects them from the module's names):
 # under `--dist loadscope` each is one unit of work, and the ones that train go first
-# (tests/conftest.py), the longest trainings first.
+# (tests/conftest.py), the longest trainings first. A suite that shares_training has one
+# class, TestSolutionAndTraining_<name>, in place of the first two.
 for _base in (SolutionTests, TrainingTests, SuiteTests):
     for _suite in sorted(SUITES.values(), key=lambda suite: -suite.training_cost):
-        _name = f"Test{_base.__name__.removesuffix('Tests')}_{_suite.name}"
-        globals()[_name] = type(_name, (_base,), {"suite": _suite, "__module__": __name__})
+        _class: type = _base
+        if _suite.shares_training and _base is SolutionTests:
+            _class = SolutionAndTrainingTests
+        elif _suite.shares_training and _base is TrainingTests:
+            continue
+        _name = f"Test{_class.__name__.removesuffix('Tests')}_{_suite.name}"
+        globals()[_name] = type(_name, (_class,), {"suite": _suite, "__module__": __name__})
