@@ -79,8 +79,9 @@ class Suite:
         verify_skeleton_training: Assertions on that report.
         extras: Submissions built for one test, by name.
         training_cost: About how many seconds grading the solution takes in ``make test``
-            (with the trained variants when it ``shares_training``), to start the longest
-            trainings first under pytest-xdist.
+            (with the trained variants when it ``shares_training``), and
+        variants_cost: grading everything else: the harness starts its costliest classes
+            first under pytest-xdist.
         shares_training: The solution's training checks and the trained variants' compute
             something that does not depend on the submission (the plugin's
             ``reference_cache``: augment's run without augmentation), so the harness grades
@@ -103,6 +104,7 @@ class Suite:
     verify_skeleton_training: Verify | None = None
     extras: dict[str, Extra] = field(default_factory=dict)
     training_cost: float = 0.0
+    variants_cost: float = 0.0
     shares_training: bool = False
 
     @property
@@ -258,7 +260,8 @@ RESNET = Suite(
             _resnet_timm,
         )
     },
-    training_cost=30,
+    training_cost=34,
+    variants_cost=24,
 )
 
 
@@ -422,7 +425,8 @@ LSTM = Suite(
             _lstm_static_forbidden,
         )
     },
-    training_cost=13,
+    training_cost=14,
+    variants_cost=15,
 )
 
 
@@ -558,7 +562,8 @@ VIT = Suite(
             _vit_static_forbidden,
         )
     },
-    training_cost=17,
+    training_cost=20,
+    variants_cost=29,
 )
 
 
@@ -721,7 +726,8 @@ AAE = Suite(
             _aae_no_dict_named,
         ),
     },
-    training_cost=31,
+    training_cost=36,
+    variants_cost=31,
 )
 
 
@@ -877,7 +883,8 @@ AUGMENT = Suite(
             _augment_static_forbidden,
         )
     },
-    training_cost=75,
+    training_cost=81,
+    variants_cost=30,
     shares_training=True,
 )
 
@@ -1059,7 +1066,8 @@ OPTIM = Suite(
             _optim_sgd_at_run_time,
         ),
     },
-    training_cost=3,
+    training_cost=6,
+    variants_cost=43,
 )
 
 
@@ -1280,7 +1288,8 @@ CNN = Suite(
             _cnn_static_forbidden,
         )
     },
-    training_cost=18,
+    training_cost=19,
+    variants_cost=35,
 )
 
 

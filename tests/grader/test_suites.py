@@ -7,18 +7,21 @@ every check, the variants only training catches fail their training check, and t
 submissions say what they must.
 
 These run the real grader (child processes) on real Fashion-MNIST. To keep ``make test`` fast,
-the submissions that need no training are graded several to a child
-(:func:`grader.runner.grade_many`), the solution is trained once per session, and the tests
-that train are marked ``training`` (``pytest -m "not training"`` leaves them out).
+every submission but the solution is graded in one child per assignment
+(:func:`grader.runner.grade_many`): those that need no training without the training checks,
+those only training catches with only those; the solution is graded alone by
+:func:`grader.runner.grade`, once per session. The tests that train are marked ``training``
+(``pytest -m "not training"`` leaves them out, and their batch is then not graded).
 
-Each assignment gets two test classes made from the registry, ``TestSuite_<name>`` (what needs
-no training) and ``TestTraining_<name>``: under pytest-xdist's ``--dist loadscope`` a class
-runs on one worker, so each batch is graded once.
+Each assignment gets two test classes made from the registry, ``TestSolution_<name>`` and
+``TestVariants_<name>`` (one, ``TestSolutionAndVariants_<name>``, when it ``shares_training``):
+under pytest-xdist's ``--dist loadscope`` a class runs on one worker, so each batch is graded
+once.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from pathlib import Path
 from typing import ClassVar
 
@@ -41,65 +44,85 @@ Graded = dict[str, tuple[GradeReport, Path]]
 each with the file it graded."""
 
 
-class Batches:
-    """Every report the harness needs, graded on first use and kept for the session."""
+Kind = str
+"""A batch of one assignment: ``fast`` (the skeleton, wrong and correct variants and extras,
+without the training checks) or ``trained`` (the variants only training catches and the
+skeleton, with only the training checks; first the solution with every check when the suite
+``shares_training``)."""
 
-    def __init__(self, folder: Path) -> None:
+
+class Batches:
+    """Every report the harness needs, graded on first use and kept for the session.
+
+    The batches of one assignment that this session will ask for (``wanted``) are graded in
+    one child, so Python, torch and the suite start once per assignment.
+    """
+
+    def __init__(self, folder: Path, wanted: Collection[tuple[str, Kind]]) -> None:
         self._folder = folder
+        self._wanted = set(wanted)
         self._done: dict[tuple[str, str], Graded] = {}
 
-    def _grade(
-        self,
-        suite: Suite,
-        kind: str,
-        cases: dict[str, Callable[[Path], Path]],
-        skip: Sequence[str],
-        unskipped: Sequence[str] = (),
-    ) -> Graded:
-        """Grade ``cases`` in one child, each without the checks ``skip`` (those named in
-        ``unskipped`` with every check)."""
-        key = (suite.name, kind)
-        if key not in self._done:
-            spec = load_assignment(suite.name)
-            paths = {
-                case: build(self._folder / suite.name / kind / case.replace("/", "-"))
-                for case, build in cases.items()
-            }
-            skips = [() if case in unskipped else skip for case in paths]
-            reports = grade_many(spec, list(paths.values()), device="cpu", skips=skips)
-            self._done[key] = {
-                case: (report, path)
-                for (case, path), report in zip(paths.items(), reports, strict=True)
-            }
-        return self._done[key]
-
-    def fast(self, suite: Suite) -> Graded:
-        """Skeleton, wrong and correct variants and extras, without the training checks."""
-        spec = load_assignment(suite.name)
-        cases: dict[str, Callable[[Path], Path]] = {"skeleton": lambda _: spec.skeleton}
-        for name in [*suite.expected, *suite.not_trained]:
-            cases[f"wrong/{name}"] = _variant(suite, name, suite.wrong[name])
-        for name, edits in suite.correct.items():
-            cases[f"correct/{name}"] = _variant(suite, name, edits)
-        for name, extra in suite.extras.items():
-            cases[f"extra/{name}"] = _built(spec, extra.build)
-        return self._grade(suite, "fast", cases, suite.training)
-
-    def trained(self, suite: Suite) -> Graded:
-        """The variants only training catches (and the skeleton), with only the training
-        checks; first the solution with every check when the suite ``shares_training``."""
+    def _cases(
+        self, suite: Suite, kind: Kind
+    ) -> tuple[dict[str, Callable[[Path], Path]], Sequence[str]]:
+        """The submissions of one batch, and the checks they are graded without."""
         spec = load_assignment(suite.name)
         cases: dict[str, Callable[[Path], Path]] = {}
+        if kind == "fast":
+            cases["skeleton"] = lambda _: spec.skeleton
+            for name in [*suite.expected, *suite.not_trained]:
+                cases[f"wrong/{name}"] = _variant(suite, name, suite.wrong[name])
+            for name, edits in suite.correct.items():
+                cases[f"correct/{name}"] = _variant(suite, name, edits)
+            for name, extra in suite.extras.items():
+                cases[f"extra/{name}"] = _built(spec, extra.build)
+            return cases, suite.training
         if suite.shares_training:
             cases["solution"] = lambda _: spec.solution
         if suite.skeleton_training is not None:
             cases["skeleton"] = lambda _: spec.skeleton
         for name in suite.trained:
             cases[f"wrong/{name}"] = _variant(suite, name, suite.wrong[name])
-        return self._grade(suite, "trained", cases, suite.not_training, unskipped=["solution"])
+        return cases, suite.not_training
+
+    def _graded(self, suite: Suite, kind: Kind) -> Graded:
+        """The batch ``kind`` of ``suite``, graded in one child with the other batch of the
+        suite when the session wants it too (the trained one first, the solution first of
+        all)."""
+        key = (suite.name, kind)
+        if key not in self._done:
+            kinds = [k for k in ("trained", "fast") if k == kind or (suite.name, k) in self._wanted]
+            paths: dict[tuple[Kind, str], Path] = {}
+            skips: list[Sequence[str]] = []
+            for batch in kinds:
+                cases, skip = self._cases(suite, batch)
+                for case, build in cases.items():
+                    paths[(batch, case)] = build(
+                        self._folder / suite.name / batch / case.replace("/", "-")
+                    )
+                    skips.append(() if case == "solution" else skip)
+            spec = load_assignment(suite.name)
+            reports = grade_many(spec, list(paths.values()), device="cpu", skips=skips)
+            for batch in kinds:
+                self._done[(suite.name, batch)] = {}
+            for ((batch, case), path), report in zip(paths.items(), reports, strict=True):
+                self._done[(suite.name, batch)][case] = (report, path)
+        return self._done[key]
+
+    def fast(self, suite: Suite) -> Graded:
+        """Skeleton, wrong and correct variants and extras, without the training checks."""
+        return self._graded(suite, "fast")
+
+    def trained(self, suite: Suite) -> Graded:
+        """The variants only training catches (and the skeleton), with only the training
+        checks; first the solution with every check when the suite ``shares_training``."""
+        return self._graded(suite, "trained")
 
     def solution(self, suite: Suite) -> GradeReport:
-        """The reference solution with every check: trained once per session."""
+        """The reference solution with every check, trained once per session: graded alone
+        by :func:`grader.runner.grade`, the path students take, unless the suite
+        ``shares_training``."""
         if suite.shares_training:
             return self.trained(suite)["solution"][0]
         key = (suite.name, "solution")
@@ -123,9 +146,30 @@ def _built(
     return make
 
 
+def batch(kind: Kind) -> Callable[[Callable[..., None]], Callable[..., None]]:
+    """Names the batch a harness test reads (:func:`batches` grades what the session wants)."""
+
+    def mark(test: Callable[..., None]) -> Callable[..., None]:
+        test.batch = kind  # type: ignore[attr-defined]
+        return test
+
+    return mark
+
+
 @pytest.fixture(scope="session")
-def batches(tmp_path_factory: pytest.TempPathFactory) -> Batches:
-    return Batches(tmp_path_factory.mktemp("suites"))
+def batches(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Batches:
+    """The session's reports. The batches it will want are read from the selected tests (a
+    trained batch only where Fashion-MNIST is installed: else those tests skip)."""
+    wanted: set[tuple[str, Kind]] = set()
+    for item in request.session.items:
+        suite: Suite | None = getattr(getattr(item, "cls", None), "suite", None)
+        kind: Kind | None = getattr(getattr(item, "function", None), "batch", None)
+        if kind == "solution" and suite is not None and suite.shares_training:
+            kind = "trained"  # the solution is graded in the trained batch
+        has_data = kind == "fast" or find_dataset() is not None
+        if suite is not None and kind in ("fast", "trained") and has_data:
+            wanted.add((suite.name, kind))
+    return Batches(tmp_path_factory.mktemp("suites"), wanted)
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
@@ -145,11 +189,50 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
             metafunc.parametrize(argname, values)
 
 
-class SuiteTests:
-    """The both-ways tests of one assignment that need no training (one grading child)."""
+class SolutionTests:
+    """The reference solution with every check, the training ones included."""
 
     suite: ClassVar[Suite]
 
+    @pytest.mark.training
+    @needs_data
+    @batch("solution")
+    def test_solution_gets_full_marks_on_quick(self, batches: Batches) -> None:
+        report = batches.solution(self.suite)
+        assert [c.id for c in report.checks] == self.suite.checks
+        assert failing(report) == {}
+        assert (report.score, report.max_score) == (100.0, 100.0)
+        assert report.full_marks
+        assert report.note == ""
+
+
+class VariantsTests:
+    """Every other submission of one assignment: what needs no training, and what only the
+    training checks catch (with the skeleton's training checks). The two batches are graded
+    in one child when both are selected (:class:`Batches`), so they are one class: under
+    ``--dist loadscope`` a class runs on one worker."""
+
+    suite: ClassVar[Suite]
+
+    @pytest.mark.training
+    @needs_data
+    @batch("trained")
+    def test_training_checks_catch_their_variants(self, trained: str, batches: Batches) -> None:
+        suite = self.suite
+        report, path = batches.trained(suite)[trained]
+        assert [c.id for c in report.checks] == suite.training
+        spec = load_assignment(suite.name)
+        if trained == "skeleton":
+            assert failing(report) == suite.skeleton_training
+            if suite.verify_skeleton_training is not None:
+                suite.verify_skeleton_training(report, path, spec)
+            return
+        variant = trained.removeprefix("wrong/")
+        assert failing(report) == suite.trained[variant]
+        if variant in suite.verify_trained:
+            suite.verify_trained[variant](report, path, spec)
+
+    @batch("fast")
     def test_untouched_skeleton_scores_zero(self, batches: Batches) -> None:
         report, path = batches.fast(self.suite)["skeleton"]
         assert [c.id for c in report.checks] == self.suite.not_training
@@ -158,6 +241,7 @@ class SuiteTests:
         if self.suite.skeleton is not None:
             self.suite.skeleton(report, path, load_assignment(self.suite.name))
 
+    @batch("fast")
     def test_wrong_variant_fails_its_checks(self, variant: str, batches: Batches) -> None:
         suite = self.suite
         report, path = batches.fast(suite)[f"wrong/{variant}"]
@@ -169,11 +253,13 @@ class SuiteTests:
         if variant in suite.verify:
             suite.verify[variant](report, path, load_assignment(suite.name))
 
+    @batch("fast")
     def test_other_correct_versions_pass(self, correct: str, batches: Batches) -> None:
         report, _ = batches.fast(self.suite)[f"correct/{correct}"]
         assert [c.id for c in report.checks] == self.suite.not_training
         assert failing(report) == {}
 
+    @batch("fast")
     def test_extra_submission(self, extra: str, batches: Batches) -> None:
         report, path = batches.fast(self.suite)[f"extra/{extra}"]
         assert failing(report) == self.suite.extras[extra].failing
@@ -194,60 +280,27 @@ class SuiteTests:
         assert suite.correct, "every suite is also tested against another correct version"
 
 
-@pytest.mark.training
-@needs_data
-class SolutionTests:
-    """The reference solution with every check, the training ones included."""
-
-    suite: ClassVar[Suite]
-
-    def test_solution_gets_full_marks_on_quick(self, batches: Batches) -> None:
-        report = batches.solution(self.suite)
-        assert [c.id for c in report.checks] == self.suite.checks
-        assert failing(report) == {}
-        assert (report.score, report.max_score) == (100.0, 100.0)
-        assert report.full_marks
-        assert report.note == ""
+class SolutionAndVariantsTests(SolutionTests, VariantsTests):
+    """Both, for a suite that ``shares_training``: the solution is graded first in the
+    trained batch (:meth:`Batches.trained`), so it must be in the same class, on one worker."""
 
 
-@pytest.mark.training
-@needs_data
-class TrainingTests:
-    """What only the training checks catch, and the skeleton's training checks."""
-
-    suite: ClassVar[Suite]
-
-    def test_training_checks_catch_their_variants(self, trained: str, batches: Batches) -> None:
-        suite = self.suite
-        report, path = batches.trained(suite)[trained]
-        assert [c.id for c in report.checks] == suite.training
-        spec = load_assignment(suite.name)
-        if trained == "skeleton":
-            assert failing(report) == suite.skeleton_training
-            if suite.verify_skeleton_training is not None:
-                suite.verify_skeleton_training(report, path, spec)
-            return
-        variant = trained.removeprefix("wrong/")
-        assert failing(report) == suite.trained[variant]
-        if variant in suite.verify_trained:
-            suite.verify_trained[variant](report, path, spec)
+def _classes() -> list[tuple[float, str, type]]:
+    """The harness's test classes with what each costs in ``make test`` (seconds)."""
+    made: list[tuple[float, str, type]] = []
+    for suite in SUITES.values():
+        if suite.shares_training:
+            cost = suite.training_cost + suite.variants_cost
+            made.append((cost, f"TestSolutionAndVariants_{suite.name}", SolutionAndVariantsTests))
+        else:
+            made.append((suite.training_cost, f"TestSolution_{suite.name}", SolutionTests))
+            made.append((suite.variants_cost, f"TestVariants_{suite.name}", VariantsTests))
+    return sorted(made, key=lambda made: -made[0])
 
 
-class SolutionAndTrainingTests(SolutionTests, TrainingTests):
-    """Both, for a suite that ``shares_training``: the solution and the trained variants are
-    one batch (:meth:`Batches.trained`), so they must be one class, on one worker."""
-
-
-# Three classes per assignment, named after it (pytest collects them from the module's names):
-# under `--dist loadscope` each is one unit of work, and the ones that train go first
-# (tests/conftest.py), the longest trainings first. A suite that shares_training has one
-# class, TestSolutionAndTraining_<name>, in place of the first two.
-for _base in (SolutionTests, TrainingTests, SuiteTests):
-    for _suite in sorted(SUITES.values(), key=lambda suite: -suite.training_cost):
-        _class: type = _base
-        if _suite.shares_training and _base is SolutionTests:
-            _class = SolutionAndTrainingTests
-        elif _suite.shares_training and _base is TrainingTests:
-            continue
-        _name = f"Test{_class.__name__.removesuffix('Tests')}_{_suite.name}"
-        globals()[_name] = type(_name, (_class,), {"suite": _suite, "__module__": __name__})
+# Two classes per assignment (one that shares_training), named after it: pytest collects them
+# from the module's names; under `--dist loadscope` each is one unit of work, and the ones
+# that train go first (tests/conftest.py), in this order: the costliest first.
+for _cost, _name, _base in _classes():
+    _suite = SUITES[_name.rsplit("_", 1)[1]]
+    globals()[_name] = type(_name, (_base,), {"suite": _suite, "__module__": __name__})
