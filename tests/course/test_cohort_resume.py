@@ -95,8 +95,8 @@ def test_kill_9_loses_no_result_and_leaves_no_child(tmp_path: Path) -> None:
         run.stderr.close()
     assert [s for s, _ in _rows(book)] == ["alice"]  # stored whole, never half
     rerun = subprocess.run(
-        [*command[:-1], "5"], env=env, capture_output=True, text=True, timeout=120
+        [*command[:-1], "3"], env=env, capture_output=True, text=True, timeout=120
     )
     assert rerun.returncode == 0, rerun.stderr
     assert "1 to grade (1 already in the gradebook)" in rerun.stderr
-    assert _rows(book) == [("alice", ""), ("bob", "grading stopped at the attempt's 5 s limit")]
+    assert _rows(book) == [("alice", ""), ("bob", "grading stopped at the attempt's 3 s limit")]

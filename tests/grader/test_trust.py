@@ -162,8 +162,8 @@ def run():
 def test_switching_the_alarm_off_does_not_escape_the_check_limit(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # the stacks are dumped 2 s past the limit; the runner stops the child 6 s past it
-    monkeypatch.setattr(runner, "CHECK_GRACE_S", 6.0)
+    # the stacks are dumped 2 s past the limit; the runner stops the child 4 s past it
+    monkeypatch.setattr(runner, "CHECK_GRACE_S", 4.0)
     spec = _spec(tmp_path, TWO_CHECKS)
     submission = _submission(tmp_path, "fake.py", NO_ALARM)
     started = time.perf_counter()
