@@ -7,7 +7,7 @@ DEMO   := $(CURDIR)/.demo
 # The demo never touches the user's real tracker database.
 DEMO_ENV := COURSE_DB=$(DEMO)/course.db
 
-.PHONY: setup data sandbox fonts demo test lint clean
+.PHONY: setup data sandbox fonts demo test style lint clean
 
 setup: $(VENV)/.installed data sandbox fonts
 
@@ -116,12 +116,15 @@ demo: setup
 	$(DEMO_ENV) $(COURSE) cohort export --gradebook $(DEMO)/gradebook.db --format gradescope --out $(DEMO)/gradescope
 	$(DEMO_ENV) $(COURSE) cohort stats --gradebook $(DEMO)/gradebook.db --png $(DEMO)/cohort-stats.png
 
-lint: $(VENV)/.installed
+style: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check core course grader tracker
+
+lint: style
 	$(VENV)/bin/mypy
 
-test: setup lint
+# mypy runs inside pytest (tests/test_types.py), beside the other tests rather than before them.
+test: setup style
 	OMP_NUM_THREADS=1 $(VENV)/bin/pytest -q -n auto --dist loadscope --no-loadscope-reorder
 
 clean:

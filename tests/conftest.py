@@ -67,5 +67,12 @@ def console() -> Console:
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """The tests that train go first, in the order they were collected (the longest first),
-    so that under pytest-xdist the long ones start at once instead of ending the run alone."""
-    items.sort(key=lambda item: item.get_closest_marker("training") is None)
+    then those marked ``early``, so that under pytest-xdist the long ones start at once
+    instead of ending the run alone."""
+
+    def order(item: pytest.Item) -> int:
+        if item.get_closest_marker("training") is not None:
+            return 0
+        return 1 if item.get_closest_marker("early") is not None else 2
+
+    items.sort(key=order)
