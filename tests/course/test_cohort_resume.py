@@ -12,7 +12,12 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from grader.spec import load_assignment
+
+# about 9 s together (pytest --durations): started early, see tests/conftest.py
+pytestmark = pytest.mark.early(9)
 
 
 def _rows(book: Path) -> list[tuple[str, str]]:

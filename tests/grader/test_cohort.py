@@ -23,6 +23,9 @@ from grader.sandbox import bwrap_problem
 from grader.spec import AssignmentSpec, parse_spec
 from tests.grader.test_runner import SPEC_YAML  # the same fake assignment
 
+# about 9 s together (pytest --durations): started early, see tests/conftest.py
+pytestmark = pytest.mark.early(9)
+
 # --- finding submissions ------------------------------------------------------------------------
 
 

@@ -28,6 +28,9 @@ from grader.spec import SOLUTIONS, AssignmentSpec, load_assignment
 from grader.tool import Failure as ChildFailure
 from tests.grader.reports import line_of
 
+# about 13 s together (pytest --durations): started early, see tests/conftest.py
+pytestmark = pytest.mark.early(13)
+
 needs_data = pytest.mark.skipif(
     find_dataset() is None, reason="Fashion-MNIST is not installed (make test installs it)"
 )

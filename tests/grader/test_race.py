@@ -21,6 +21,9 @@ from grader.spec import AssignmentSpec, load_assignment
 from tests.grader.reports import line_of
 from tests.grader.variants import write_edited, wrong_header
 
+# about 14 s together (pytest --durations): started early, see tests/conftest.py
+pytestmark = pytest.mark.early(14)
+
 
 @pytest.fixture(scope="module")
 def spec() -> AssignmentSpec:

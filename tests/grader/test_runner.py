@@ -20,6 +20,9 @@ from grader.results import GradeReport
 from grader.runner import Event, default_profile, grade, grade_many, resolve_device
 from grader.spec import AssignmentSpec, parse_spec
 
+# about 27 s together (pytest --durations): started early, see tests/conftest.py
+pytestmark = pytest.mark.early(27)
+
 SPEC_YAML = """\
 title: Fake assignment for the runner's tests
 topic: Testing

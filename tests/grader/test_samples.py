@@ -27,6 +27,9 @@ from grader.student import describe, import_submission
 from grader.tool import Failure as ChildFailure
 from tests.grader.variants import Edits, write_edited, wrong_header
 
+# about 15 s together (pytest --durations): started early, see tests/conftest.py
+pytestmark = pytest.mark.early(15)
+
 needs_data = pytest.mark.skipif(
     find_dataset() is None, reason="Fashion-MNIST is not installed (make test installs it)"
 )

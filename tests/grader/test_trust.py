@@ -29,6 +29,9 @@ from tests.grader.resnet_variants import WRONG as RESNET_WRONG
 from tests.grader.test_runner import _line, _spec, _submission
 from tests.grader.variants import write_edited
 
+# about 41 s together (pytest --durations): started early, see tests/conftest.py
+pytestmark = pytest.mark.early(41)
+
 needs_bwrap = pytest.mark.skipif(
     sandbox.bwrap_problem() is not None, reason=f"no bubblewrap here: {sandbox.bwrap_problem()}"
 )
