@@ -26,6 +26,7 @@ import os
 import re
 import shlex
 import sqlite3
+import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import closing, contextmanager
 from dataclasses import dataclass
@@ -123,7 +124,7 @@ def open_db(path: Path, *, migrations: Sequence[Migration] | None = None) -> Dat
     try:
         db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         db.execute("PRAGMA foreign_keys = ON")
-        db.enable_wal()
+        _enable_wal(db)
         _migrate(db, path, steps, version)
     except sqlite3.Error as exc:
         db.close()
@@ -521,6 +522,29 @@ def _classify(conn: sqlite3.Connection) -> tuple[Kind, int]:
 
 
 # --- migrations -----------------------------------------------------------------------------
+
+
+def _enable_wal(db: Database) -> None:
+    """Switch ``db`` to write-ahead logging, waiting up to :data:`BUSY_TIMEOUT_MS` for the
+    other processes that have the file open.
+
+    The switch needs the only lock on the file, and SQLite answers "database is locked" at
+    once, without its busy timeout, when another connection holds a lock it would have to
+    wait for (several processes creating the database together): so it is tried again.
+
+    Raises:
+        sqlite3.OperationalError: Still locked after :data:`BUSY_TIMEOUT_MS`, or another
+            failure.
+    """
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    while True:
+        try:
+            db.enable_wal()
+            return
+        except sqlite3.OperationalError as exc:
+            if "database is locked" not in str(exc) or time.monotonic() >= deadline:
+                raise
+        time.sleep(0.01)
 
 
 def _migrate(db: Database, path: Path, steps: Sequence[Migration], current: int) -> None:

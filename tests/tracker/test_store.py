@@ -393,3 +393,44 @@ def test_a_trigger_is_ours_only_by_name_and_sql(
     impostor = "CREATE TRIGGER keep AFTER INSERT ON study_log BEGIN DELETE FROM study_log; END"
     db.execute(impostor)
     assert foreign_triggers(db) == [Trigger("keep", "study_log", impostor)]
+
+
+def _locked_for(monkeypatch: pytest.MonkeyPatch, tries: int) -> list[int]:
+    """Make switching to WAL answer "database is locked" for its first ``tries`` attempts, as
+    SQLite does when several processes create the database at once."""
+    calls = [0]
+    switch = Database.enable_wal
+
+    def enable_wal(self: Database) -> None:
+        calls[0] += 1
+        if calls[0] <= tries:
+            raise sqlite3.OperationalError("database is locked")
+        switch(self)
+
+    monkeypatch.setattr(Database, "enable_wal", enable_wal)
+    return calls
+
+
+def test_a_locked_switch_to_wal_is_tried_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls = _locked_for(monkeypatch, 3)
+    path = tmp_path / "course.db"
+    with closing(open_db(path)) as db:
+        assert db.execute("PRAGMA journal_mode").fetchone() == ("wal",)
+        assert schema_version(db) == len(tracker.store.MIGRATIONS)
+    assert calls == [4]
+
+
+def test_a_switch_to_wal_locked_past_the_busy_timeout_is_an_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(tracker.store, "BUSY_TIMEOUT_MS", 200)
+    calls = _locked_for(monkeypatch, 10_000)
+    path = tmp_path / "course.db"
+    with pytest.raises(StoreError) as info:
+        open_db(path)
+    assert info.value.message.startswith(
+        f"cannot prepare the tracker database: {path}. database is locked; "
+    )
+    assert 2 <= calls[0] <= 21  # tried again every 10 ms, not in a busy loop
