@@ -16,6 +16,7 @@ import pytest
 import torch
 
 from core.errors import AssignmentError, EnvironmentProblem, UsageError
+from grader import process
 from grader.results import GradeReport
 from grader.runner import Event, default_profile, grade, grade_many, resolve_device
 from grader.spec import AssignmentSpec, parse_spec
@@ -890,9 +891,13 @@ atexit.register(time.sleep, 3600)
 )
 
 
-def test_a_thread_that_never_ends_does_not_hold_the_attempt(tmp_path: Path) -> None:
+def test_a_thread_that_never_ends_does_not_hold_the_attempt(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """A non-daemon thread and an atexit handler that sleep for an hour: every check has its
-    result, so the child is ended a few seconds after the suite finished, with no note."""
+    result, so the child is ended its exit grace (5 s; 1 s here) after the suite finished,
+    with no note."""
+    monkeypatch.setattr(process, "EXIT_GRACE_S", 1.0)
     spec = _spec(tmp_path, MAIN_SUITE)
     submission = _submission(tmp_path, "fake.py", LINGERING)
     started = time.perf_counter()
