@@ -56,6 +56,13 @@ def test_non_finite(x: list[float], y: list[float], expected: float) -> None:
     assert rel_error(torch.tensor(x), torch.tensor(y)) == expected
 
 
+def test_values_whose_sum_overflows_are_still_compared() -> None:
+    x = torch.tensor([1.5e308, 1.0], dtype=torch.float64)
+    y = torch.tensor([-1.5e308, 1.0], dtype=torch.float64)
+    assert rel_error(x, y) == 1.0
+    assert rel_error(x, x.clone()) == 0.0
+
+
 def test_shape_mismatch() -> None:
     with pytest.raises(ValueError) as info:
         rel_error(torch.zeros(2, 3), torch.zeros(3, 2))
