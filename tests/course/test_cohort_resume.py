@@ -78,7 +78,11 @@ def test_kill_9_loses_no_result_and_leaves_no_child(tmp_path: Path) -> None:
     )
     (subs / "bob.py").write_text("import time\nwhile True:\n    time.sleep(0.1)\n", "utf-8")
     book = tmp_path / "gb.db"
-    env = {**os.environ, "COURSE_DB": str(tmp_path / "course.db"), "OMP_NUM_THREADS": "1"}
+    env = {
+        **os.environ, "COURSE_DB": str(tmp_path / "course.db"), "OMP_NUM_THREADS": "1",
+        # killed, the run cannot remove its scratch folders: keep them in tmp_path
+        "TMPDIR": str(tmp_path),
+    }  # fmt: skip
     command = [
         sys.executable, "-m", "course", "cohort", "grade", "resnet", str(subs), "--workers", "1",
         "--sandbox", "none", "--gradebook", str(book), "--timeout-s", "60",

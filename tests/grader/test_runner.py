@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import os
 import re
 import time
 from pathlib import Path
@@ -692,7 +693,9 @@ def test_child_exits_when_its_parent_dies(tmp_path: Path) -> None:
             str(tmp_path / "fake" / "assignment.yaml"),
             str(spec.suite),
             str(submission),
-        ]
+        ],
+        # killed, the parent cannot remove its working folder: keep it in tmp_path
+        env={**os.environ, "TMPDIR": str(tmp_path)},
     )
     deadline = time.monotonic() + 30
     while not _children_running(spec.suite) and time.monotonic() < deadline:
