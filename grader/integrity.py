@@ -127,7 +127,7 @@ class Snapshot:
         modules = _watched_modules()
         self._modules = dict(modules)
         owners: list[tuple[str, Any]] = [*modules.items(), *_watched_classes(modules).items()]
-        self._names: list[tuple[str, Any, dict[str, Any]]] = [
+        self._namespaces: list[tuple[str, Any, dict[str, Any]]] = [
             (label, owner, dict(vars(owner))) for label, owner in owners
         ]
         self._hooks = hooks
@@ -147,7 +147,7 @@ class Snapshot:
             if sys.modules.get(label, module) is not module:
                 found.append(f"sys.modules[{label!r}]")
                 sys.modules[label] = module
-        for label, owner, entries in self._names:
+        for label, owner, entries in self._namespaces:
             get = vars(owner).get
             # one comprehension per namespace: this runs after every check (about 6000 names)
             for key in [k for k, v in entries.items() if get(k, _GONE) is not v]:
