@@ -180,7 +180,7 @@ def train_classifier(
     start = time.perf_counter()
     n = data.train_images.shape[0]
     for step in range(1, steps + 1):
-        index = torch.randint(0, n, (batch_size,), device=device, generator=generator)
+        index = _batch_index(n, batch_size, generator)
         batch = data.train_images[index]
         if augment:
             batch = flip_and_crop(batch, generator)
@@ -203,6 +203,54 @@ def train_classifier(
     return TrainResult(
         steps=steps, final_loss=sum(tail) / len(tail), seconds=time.perf_counter() - start
     )
+
+
+def _batch_index(n: int, batch_size: int, generator: torch.Generator) -> torch.Tensor:
+    """The training images of one step: ``batch_size`` indices below ``n``, drawn with
+    ``generator`` (the one sampler of :func:`train_classifier` and :func:`changes_batches`)."""
+    return torch.randint(0, n, (batch_size,), device=generator.device, generator=generator)
+
+
+@torch.no_grad()
+def changes_batches(
+    transform: Transform, data: FashionMNIST, *, steps: int, batch_size: int, seed: int = 0
+) -> bool:
+    """Whether ``transform`` would change what :func:`train_classifier` trains on.
+
+    Replays the batches of ``train_classifier(..., steps=steps, batch_size=batch_size,
+    seed=seed, transform=transform)`` (``augment`` off) without a model: ``False`` only when
+    every call returned its input unchanged (same shape, dtype, device and values) and left
+    the batch sampler's generator as it found it. Then the training would see exactly the
+    batches of a run without ``transform``, and its model would be that run's: a caller may
+    reuse that run's result instead of training again. It stops at the first batch that
+    differs, so a transform that augments costs one call.
+
+    Args:
+        transform: Called as ``transform(x, generator=g)`` on float images ``(B, 1, 28, 28)``
+            in [0, 1]; an exception it raises counts as a change (the real training raises it).
+        data: The data set the training would use.
+        steps: The training's optimiser steps.
+        batch_size: Images per step.
+        seed: The training's ``seed``.
+    """
+    generator = torch.Generator(device=data.train_images.device).manual_seed(seed)
+    n = data.train_images.shape[0]
+    for _ in range(steps):
+        x = data.train_images[_batch_index(n, batch_size, generator)].float() / 255.0
+        before, state = x.clone(), generator.get_state()
+        try:
+            y = transform(x, generator=generator)
+        except Exception:
+            return True
+        same = (
+            isinstance(y, torch.Tensor)
+            and (y.shape, y.dtype, y.device) == (before.shape, before.dtype, before.device)
+            and torch.equal(y, before)
+            and torch.equal(generator.get_state(), state)
+        )
+        if not same:
+            return True
+    return False
 
 
 @torch.no_grad()

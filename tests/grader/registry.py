@@ -883,7 +883,7 @@ AUGMENT = Suite(
             _augment_static_forbidden,
         )
     },
-    training_cost=81,
+    training_cost=70,
     variants_cost=30,
     shares_training=True,
 )

@@ -10,6 +10,7 @@ from torch import nn
 
 from grader.data import FashionMNIST
 from grader.training import (
+    changes_batches,
     evaluate,
     flip_and_crop,
     normalise,
@@ -93,6 +94,69 @@ def test_train_classifier_applies_a_transform_to_unit_batches() -> None:
     assert float(batch.min()) >= 0.0 and float(batch.max()) <= 1.0
     assert float(batch.max()) > 0.5  # scaled from uint8, not standardised
     assert isinstance(generator, torch.Generator)
+
+
+def _identity(x: torch.Tensor, generator: torch.Generator | None = None) -> torch.Tensor:
+    return x
+
+
+def test_a_transform_that_changes_nothing_trains_the_model_of_no_transform() -> None:
+    # the premise of changes_batches: a run whose batches are unchanged is the run without
+    data = _data()
+    weights = []
+    for transform in (None, _identity):
+        torch.manual_seed(0)
+        model = nn.Sequential(nn.Flatten(), nn.Linear(784, 10))
+        train_classifier(model, data, steps=12, batch_size=8, lr=0.05, transform=transform)
+        weights.append(model[1].weight.detach().clone())
+    assert torch.equal(weights[0], weights[1])
+    assert not changes_batches(_identity, data, steps=12, batch_size=8)
+
+
+def _flip_all(x: torch.Tensor, generator: torch.Generator | None = None) -> torch.Tensor:
+    return x.flip(-1)
+
+
+def _draws_but_returns(x: torch.Tensor, generator: torch.Generator | None = None) -> torch.Tensor:
+    torch.rand(1, generator=generator)  # moves the batch sampler on: other batches follow
+    return x
+
+
+def _in_place(x: torch.Tensor, generator: torch.Generator | None = None) -> torch.Tensor:
+    return x.mul_(0.5)
+
+
+def _clone_to_double(x: torch.Tensor, generator: torch.Generator | None = None) -> torch.Tensor:
+    return x.double()
+
+
+def _tuple(x: torch.Tensor, generator: torch.Generator | None = None) -> torch.Tensor:
+    return (x,)  # type: ignore[return-value]
+
+
+def _raises(x: torch.Tensor, generator: torch.Generator | None = None) -> torch.Tensor:
+    raise RuntimeError("boom")
+
+
+@pytest.mark.parametrize(
+    "transform", [_flip_all, _draws_but_returns, _in_place, _clone_to_double, _tuple, _raises]
+)
+def test_changes_batches_counts_any_change(transform: object) -> None:
+    assert changes_batches(transform, _data(), steps=5, batch_size=8)  # type: ignore[arg-type]
+
+
+def test_changes_batches_replays_every_step_until_a_change() -> None:
+    calls: list[int] = []
+
+    def late(x: torch.Tensor, generator: torch.Generator | None = None) -> torch.Tensor:
+        calls.append(1)
+        return x if len(calls) < 7 else x + 1.0
+
+    assert changes_batches(late, _data(), steps=7, batch_size=8)
+    assert len(calls) == 7
+    calls.clear()
+    assert not changes_batches(late, _data(), steps=6, batch_size=8)
+    assert len(calls) == 6
 
 
 def test_train_classifier_with_adamw() -> None:
