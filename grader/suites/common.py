@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 import torch
 from torch import nn
+from torch.overrides import TorchFunctionMode
 
 from grader.forbidden import ForbiddenCall, find_forbidden
 from grader.training import evaluate, train_classifier, training_options
@@ -31,6 +32,45 @@ def count_parameters(module: nn.Module) -> int:
     return sum(p.numel() for p in module.parameters())
 
 
+_RANDOM_FILLS = frozenset(
+    {
+        torch.Tensor.normal_,
+        torch.Tensor.log_normal_,
+        torch.Tensor.cauchy_,
+        torch.Tensor.exponential_,
+        torch.Tensor.geometric_,
+        nn.init.normal_,
+    }
+)
+"""The in-place random fills whose meta path is Python code that imports ``torch._dynamo``
+(and sympy) the first time it runs: 1-2 s, once per process. ``nn.init.kaiming_normal_``, the
+usual ResNet initialisation, calls ``Tensor.normal_``; ``nn.init.normal_`` is here too because
+a mode handles it as a whole (the ``Tensor.normal_`` inside it would not reach this one)."""
+
+
+class _RandomFillsOnMeta(TorchFunctionMode):
+    """On a meta tensor, a random fill of :data:`_RANDOM_FILLS` runs on a one-element CPU
+    tensor of the same dtype instead, with a generator of its own (so the errors of a CPU build
+    are raised and no generator the code uses is drawn from), and returns the meta tensor: it
+    holds no values to fill, and its shape is what it was."""
+
+    def __torch_function__(
+        self, func: Any, types: Any, args: tuple[Any, ...] = (), kwargs: Any = None
+    ) -> Any:
+        kwargs = kwargs or {}
+        # nn.init.normal_ hands its tensor over as a keyword, the Tensor methods as the first
+        tensor = args[0] if args else kwargs.get("tensor")
+        if func in _RANDOM_FILLS and isinstance(tensor, torch.Tensor) and tensor.is_meta:
+            probe = torch.empty(1, dtype=tensor.dtype, device="cpu")
+            own = {**kwargs, "generator": torch.Generator()}
+            if args:
+                func(probe, *args[1:], **own)
+            else:
+                func(**{**own, "tensor": probe})
+            return tensor
+        return func(*args, **kwargs)
+
+
 def build_on_meta(factory: Callable[[], nn.Module]) -> tuple[nn.Module, bool]:
     """The model on the meta device (no memory, no initialisation), or on the CPU where the
     student's code cannot run on meta (torch raises ``NotImplementedError`` for an operator
@@ -42,7 +82,7 @@ def build_on_meta(factory: Callable[[], nn.Module]) -> tuple[nn.Module, bool]:
         Exception: whatever ``factory`` raises on the CPU.
     """
     try:
-        with torch.device("meta"):
+        with torch.device("meta"), _RandomFillsOnMeta():
             return factory(), True
     except ForbiddenCall:
         raise
