@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import ast
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+
+from tests.fresh import fresh_python
 
 ROOT = Path(__file__).resolve().parents[1]
 OURS = ("core", "course", "grader", "tracker", "solutions", "assignments")
@@ -64,10 +64,7 @@ def loaded_after_importing(names: list[str]) -> set[str]:
         "    importlib.import_module(name)\n"
         "print(json.dumps(sorted({m.split('.')[0] for m in sys.modules})))\n"
     )
-    out = subprocess.run(
-        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
-    )
-    return set(json.loads(out.stdout))
+    return set(json.loads(fresh_python(code).stdout))
 
 
 def test_grader_loads_no_tracker_cli_or_database() -> None:

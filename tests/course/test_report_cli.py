@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import json
 import struct
-import subprocess
-import sys
 from collections.abc import Callable
 from contextlib import closing
 from datetime import datetime, timezone
@@ -18,6 +16,7 @@ from rich.cells import cell_len
 from course.cli import cli
 from course.commands import context
 from grader.results import GradeReport
+from tests.fresh import fresh_python
 from tracker.grades import record_attempt
 from tracker.store import open_db
 
@@ -592,7 +591,4 @@ def test_report_without_png_loads_no_matplotlib(db_path: Path) -> None:
         "        assert not exc.code, exc.code\n"
         "print('matplotlib' in sys.modules, file=sys.stderr)\n"
     )
-    done = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120
-    )
-    assert done.stderr == "False\n"
+    assert fresh_python(code).stderr == "False\n"

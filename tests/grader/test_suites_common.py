@@ -2,17 +2,12 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
-from pathlib import Path
-
 import pytest
 import torch
 from torch import nn
 
 from grader.suites.common import build_on_meta, count_parameters
-
-ROOT = Path(__file__).resolve().parents[2]
+from tests.fresh import fresh_python
 
 
 class _KaimingNet(nn.Module):
@@ -75,8 +70,4 @@ def test_counting_a_kaiming_initialised_model_does_not_load_dynamo() -> None:
         "model, on_meta = build_on_meta(_KaimingNet)\n"
         "print(on_meta, 'torch._dynamo' in sys.modules, 'sympy' in sys.modules)\n"
     )
-    done = subprocess.run(
-        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120
-    )
-    assert done.returncode == 0, done.stderr
-    assert done.stdout == "True False False\n"
+    assert fresh_python(code).stdout == "True False False\n"
