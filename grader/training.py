@@ -211,7 +211,6 @@ def _batch_index(n: int, batch_size: int, generator: torch.Generator) -> torch.T
     return torch.randint(0, n, (batch_size,), device=generator.device, generator=generator)
 
 
-@torch.no_grad()
 def changes_batches(
     transform: Transform, data: FashionMNIST, *, steps: int, batch_size: int, seed: int = 0
 ) -> bool:
@@ -223,7 +222,8 @@ def changes_batches(
     the batch sampler's generator as it found it. Then the training would see exactly the
     batches of a run without ``transform``, and its model would be that run's: a caller may
     reuse that run's result instead of training again. It stops at the first batch that
-    differs, so a transform that augments costs one call.
+    differs, so a transform that augments costs one call. Gradient mode is left as the
+    training has it, so the transform runs as it would there.
 
     Args:
         transform: Called as ``transform(x, generator=g)`` on float images ``(B, 1, 28, 28)``
