@@ -1,8 +1,8 @@
 """The child of :func:`grader.runner.grade_many`: ``python -m grader.batch --job FILE``.
 
 The job file is a JSON list; each item is the pytest command line that grades one submission
-(the arguments after ``python -m pytest``, each with its own ``--results`` events file and
-``--submission``). They run one after the other in this process with ``pytest.main``, so
+(the arguments after ``python -m grader.grade_child``, each with its own ``--results`` events
+file and ``--submission``). They run one after the other in this process with ``pytest.main``, so
 Python and torch start once for all of them. Nothing isolates one submission from the next:
 only for trusted files (see :func:`grader.runner.grade_many`).
 
@@ -10,7 +10,8 @@ Each ``pytest.main`` makes its own configuration, so the plugin's per-session st
 events writer, the cached import failure, the forbidden-call guards, installed and removed per
 session) does not carry over; the suite's module is imported once and reused, and each
 submission is imported under its own module name (:func:`grader.student.import_submission`);
-torch's gradient mode and default dtype are put back after each.
+torch's gradient mode and default dtype are put back after each. As in
+:mod:`grader.grade_child`, the process ends with :func:`grader.process.exit_child`.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ import json
 import sys
 from pathlib import Path
 
-from grader.process import exit_with_parent
+from grader.process import exit_child, exit_with_parent
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -58,4 +59,4 @@ def _reset_torch() -> None:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    exit_child(main())

@@ -1,4 +1,4 @@
-"""The pytest plugin of the grading child process (``python -m pytest SUITE -p grader.plugin``).
+"""The pytest plugin of the grading child (``python -m grader.grade_child SUITE -p grader.plugin``).
 
 It gives the hidden suites their fixtures (``spec``, ``profile``, ``device``,
 ``submission_path``, ``submission``, ``fashion_mnist``, ``progress``), enforces each check's time

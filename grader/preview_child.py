@@ -20,7 +20,8 @@ from typing import TYPE_CHECKING, Any
 
 from core.errors import DataError
 from grader.events import Writer
-from grader.tool import Failure, exit_child, load_submission, stage, tool_main
+from grader.process import exit_child
+from grader.tool import Failure, load_submission, stage, tool_main
 
 if TYPE_CHECKING:
     import torch

@@ -23,10 +23,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from grader.events import Writer, progress_reporter
+from grader.process import exit_child
 from grader.race import MINIMUM, NEAR, START, Runner, rosenbrock, runners
 from grader.spec import parse_spec
 from grader.student import describe
-from grader.tool import Failure, exit_child, load_submission, stage, tool_main
+from grader.tool import Failure, load_submission, stage, tool_main
 
 if TYPE_CHECKING:
     import types

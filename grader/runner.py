@@ -1,4 +1,4 @@
-"""Grade a submission in a child process: ``python -m pytest SUITE -p grader.plugin``.
+"""Grade a submission in a child process: ``python -m grader.grade_child SUITE -p grader.plugin``.
 
 Student code never runs in the caller's process. The child is started and supervised by
 :func:`grader.process.run_child` (own session, sandbox, scrubbed environment, wall-clock
@@ -617,8 +617,8 @@ def _pytest_args(
     *,
     seed: int = 0,
 ) -> list[str]:
-    """pytest's arguments for grading ``submission`` (after ``python -m pytest``): events to
-    the file ``events`` (the trusted batch) or, without one, over the signed channel."""
+    """pytest's arguments for grading ``submission`` (after ``python -m grader.grade_child``):
+    events to the file ``events`` (the trusted batch) or, without one, over the signed channel."""
     args = [
         str(suite),
         "-p", "grader.plugin", "-c", str(workdir / "pytest.ini"), "--rootdir", str(workdir),
@@ -646,9 +646,10 @@ def _run_grading_child(
     lib: Path,
     channel: Channel,
 ) -> Outcome:
-    """Run ``python -m pytest <args>`` (with ``--parent-pid``) to its end or the deadline."""
+    """Run ``python -m grader.grade_child <args>`` (pytest; with ``--parent-pid``) to its end or
+    the deadline."""
     return run_child(
-        python_command("pytest", args),
+        python_command("grader.grade_child", args),
         workdir=workdir,
         log=log,
         memory_mb=spec.memory_mb,

@@ -21,8 +21,9 @@ from typing import TYPE_CHECKING, Any
 
 from core.errors import DataError
 from grader.events import Writer, progress_reporter
+from grader.process import exit_child
 from grader.spec import parse_spec
-from grader.tool import Failure, exit_child, load_submission, stage, tool_main
+from grader.tool import Failure, load_submission, stage, tool_main
 
 if TYPE_CHECKING:
     import torch

@@ -1,6 +1,6 @@
 """The sandbox student code runs in: bubblewrap when it works, and descendant cleanup without it.
 
-A grading child (``python -m pytest SUITE -p grader.plugin ...``, started by
+A grading child (``python -m grader.grade_child SUITE -p grader.plugin ...``, started by
 :func:`grader.process.run_child`) runs a student's untrusted file. This module builds what keeps
 that file away from the rest of the machine:
 

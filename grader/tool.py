@@ -36,16 +36,14 @@ ones), starts the watchdog, runs the tool and reports ``done`` or ``error``; :fu
 from __future__ import annotations
 
 import argparse
-import os
 import shutil
-import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NoReturn
+from typing import TYPE_CHECKING, Any
 
 from core.errors import DataError, SubmissionError, UsageError
 from core.files import atomic_output
@@ -336,13 +334,3 @@ def tool_main(
     image.save(args.out, format="PNG")
     events.emit("done", **done, width=image.width, height=image.height)
     return 0
-
-
-def exit_child(status: int) -> NoReturn:
-    """Flush stdout and stderr and end the process at once with ``status``.
-
-    ``os._exit`` does not wait for threads the student's code may have left running.
-    """
-    sys.stdout.flush()
-    sys.stderr.flush()
-    os._exit(status)
